@@ -42,7 +42,11 @@ public final class InfraMain {
                 }));
     Files.writeString(
         ready,
-        "jdbc_url=" + settings.jdbcUrl() + "\nbootstrap_servers=" + settings.bootstrapServers() + "\n");
+        "jdbc_url="
+            + settings.jdbcUrl()
+            + "\nbootstrap_servers="
+            + settings.bootstrapServers()
+            + "\n");
     System.out.println(
         "kiln infra ready: PostgreSQL "
             + settings.jdbcUrl()

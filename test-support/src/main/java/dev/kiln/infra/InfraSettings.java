@@ -32,8 +32,7 @@ public record InfraSettings(
 
   /** Settings for one test JVM: free ports, a fresh directory. */
   public static InfraSettings ephemeral(Path dataDir) {
-    return new InfraSettings(
-        dataDir, Ports.free(), Ports.free(), Ports.free(), false);
+    return new InfraSettings(dataDir, Ports.free(), Ports.free(), Ports.free(), false);
   }
 
   public String jdbcUrl() {

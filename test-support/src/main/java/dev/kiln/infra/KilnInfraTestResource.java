@@ -13,10 +13,14 @@ public class KilnInfraTestResource implements QuarkusTestResourceLifecycleManage
   public Map<String, String> start() {
     LocalInfra infra = LocalInfra.shared();
     return Map.of(
-        "quarkus.datasource.jdbc.url", infra.jdbcUrl(),
-        "quarkus.datasource.username", InfraSettings.USER,
-        "quarkus.datasource.password", InfraSettings.PASSWORD,
-        "kafka.bootstrap.servers", infra.bootstrapServers());
+        "quarkus.datasource.jdbc.url",
+        infra.jdbcUrl(),
+        "quarkus.datasource.username",
+        InfraSettings.USER,
+        "quarkus.datasource.password",
+        InfraSettings.PASSWORD,
+        "kafka.bootstrap.servers",
+        infra.bootstrapServers());
   }
 
   @Override

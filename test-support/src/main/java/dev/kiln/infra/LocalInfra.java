@@ -57,7 +57,9 @@ public final class LocalInfra implements AutoCloseable {
   public static synchronized LocalInfra shared() {
     if (shared == null) {
       try {
-        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath().normalize(), "kiln-infra-");
+        Path dir =
+            Files.createTempDirectory(
+                Path.of("target").toAbsolutePath().normalize(), "kiln-infra-");
         LocalInfra infra = start(InfraSettings.ephemeral(dir));
         Runtime.getRuntime()
             .addShutdownHook(
@@ -73,7 +75,8 @@ public final class LocalInfra implements AutoCloseable {
                     "kiln-infra-shutdown"));
         shared = infra;
       } catch (IOException e) {
-        throw new IllegalStateException("could not start PostgreSQL and Kafka: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "could not start PostgreSQL and Kafka: " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while starting PostgreSQL and Kafka", e);

@@ -92,10 +92,7 @@ final class LocalKafka implements AutoCloseable {
     command.addAll(List.of("kafka.Kafka", config.toString()));
     Path out = dir.resolve("kafka.log");
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     Path pidFile = dir.resolve("kafka.pid");
     Files.writeString(pidFile, Long.toString(process.pid()));
     LocalKafka kafka = new LocalKafka(process, pidFile);
@@ -108,7 +105,8 @@ final class LocalKafka implements AutoCloseable {
     return kafka;
   }
 
-  private void awaitReady(InfraSettings settings, Path out) throws IOException, InterruptedException {
+  private void awaitReady(InfraSettings settings, Path out)
+      throws IOException, InterruptedException {
     // KafkaRaftServer logs this line once the broker has joined the quorum and serves clients.
     Instant deadline = Instant.now().plus(READY_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
@@ -120,7 +118,8 @@ final class LocalKafka implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IOException("the Kafka broker was not ready within " + READY_TIMEOUT + ": " + tail(out));
+    throw new IOException(
+        "the Kafka broker was not ready within " + READY_TIMEOUT + ": " + tail(out));
   }
 
   private static void writeServerProperties(InfraSettings s, Path logDir, Path config)
@@ -191,7 +190,8 @@ final class LocalKafka implements AutoCloseable {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+      paths
+          .sorted((a, b) -> b.getNameCount() - a.getNameCount())
           .forEach(
               p -> {
                 try {

@@ -64,8 +64,7 @@ final class LocalPostgres implements AutoCloseable {
           s.executeQuery(
               "SELECT 1 FROM pg_database WHERE datname = '" + InfraSettings.DATABASE + "'")) {
         if (!rs.next()) {
-          s.execute(
-              "CREATE DATABASE " + InfraSettings.DATABASE + " OWNER " + InfraSettings.USER);
+          s.execute("CREATE DATABASE " + InfraSettings.DATABASE + " OWNER " + InfraSettings.USER);
         }
       }
     } catch (SQLException e) {

@@ -30,7 +30,8 @@ class LocalInfraTest {
     LocalInfra infra = LocalInfra.shared();
 
     try (Connection c =
-            DriverManager.getConnection(infra.jdbcUrl(), InfraSettings.USER, InfraSettings.PASSWORD);
+            DriverManager.getConnection(
+                infra.jdbcUrl(), InfraSettings.USER, InfraSettings.PASSWORD);
         ResultSet rs = c.createStatement().executeQuery("SELECT current_database(), version()")) {
       assertTrue(rs.next());
       assertEquals("kiln", rs.getString(1));
@@ -71,8 +72,11 @@ class LocalInfraTest {
         new InfraSettings(
             dir, running.settings().postgresPort(), Ports.free(), Ports.free(), false);
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalInfra.start(clash));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> LocalInfra.start(clash));
 
-    assertTrue(e.getMessage().contains("port " + running.settings().postgresPort() + " is taken"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("port " + running.settings().postgresPort() + " is taken"),
+        e.getMessage());
   }
 }

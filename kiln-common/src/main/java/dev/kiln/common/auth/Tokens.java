@@ -33,8 +33,8 @@ public final class Tokens {
   }
 
   /**
-   * The token of an {@code Authorization: Bearer <token>} header value (or of a bare {@code
-   * token: <key>} header, as Debusine clients send), or null when there is none.
+   * The token of an {@code Authorization: Bearer <token>} header value (or of a bare {@code token:
+   * <key>} header, as Debusine clients send), or null when there is none.
    */
   public static String fromAuthorizationHeader(String header) {
     if (header == null || header.isBlank()) {

@@ -10,10 +10,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A token that grants an agent access to the artifact service for one attempt of one work
- * request, and nothing else. The scheduler issues it with each assignment; the artifact service
- * verifies it offline with the shared secret, so no call back to the scheduler sits on the upload
- * path.
+ * A token that grants an agent access to the artifact service for one attempt of one work request,
+ * and nothing else. The scheduler issues it with each assignment; the artifact service verifies it
+ * offline with the shared secret, so no call back to the scheduler sits on the upload path.
  *
  * <p>Form: {@code kwr1.<base64url(payload)>.<base64url(HMAC-SHA256(payload))>} where the payload is
  * {@code workRequestId:attempt:workspace:expiresEpochSeconds}.
@@ -23,7 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  * @param workspace the work request's workspace
  * @param expiresAt when the token stops being accepted
  */
-public record WorkRequestToken(long workRequestId, int attempt, String workspace, Instant expiresAt) {
+public record WorkRequestToken(
+    long workRequestId, int attempt, String workspace, Instant expiresAt) {
 
   private static final String PREFIX = "kwr1.";
 
@@ -34,10 +34,14 @@ public record WorkRequestToken(long workRequestId, int attempt, String workspace
 
   /** Signs this token with the shared secret. */
   public String sign(String secret) {
-    String payload = workRequestId + ":" + attempt + ":" + workspace + ":" + expiresAt.getEpochSecond();
+    String payload =
+        workRequestId + ":" + attempt + ":" + workspace + ":" + expiresAt.getEpochSecond();
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     byte[] payloadBytes = payload.getBytes(StandardCharsets.UTF_8);
-    return PREFIX + b64.encodeToString(payloadBytes) + "." + b64.encodeToString(mac(secret, payloadBytes));
+    return PREFIX
+        + b64.encodeToString(payloadBytes)
+        + "."
+        + b64.encodeToString(mac(secret, payloadBytes));
   }
 
   /**

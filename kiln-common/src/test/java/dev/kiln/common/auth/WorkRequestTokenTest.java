@@ -27,18 +27,22 @@ class WorkRequestTokenTest {
   @Test
   void otherSecretOrTamperedPayloadIsRefused() {
     String signed = new WorkRequestToken(42, 1, "System", NOW.plusSeconds(60)).sign("s3cret");
-    assertThrows(IllegalArgumentException.class, () -> WorkRequestToken.verify(signed, "other", NOW));
+    assertThrows(
+        IllegalArgumentException.class, () -> WorkRequestToken.verify(signed, "other", NOW));
 
     String forged = new WorkRequestToken(43, 1, "System", NOW.plusSeconds(60)).sign("other");
-    String spliced = forged.substring(0, forged.lastIndexOf('.')) + signed.substring(signed.lastIndexOf('.'));
-    assertThrows(IllegalArgumentException.class, () -> WorkRequestToken.verify(spliced, "s3cret", NOW));
+    String spliced =
+        forged.substring(0, forged.lastIndexOf('.')) + signed.substring(signed.lastIndexOf('.'));
+    assertThrows(
+        IllegalArgumentException.class, () -> WorkRequestToken.verify(spliced, "s3cret", NOW));
   }
 
   @Test
   void expiredTokenIsRefused() {
     String signed = new WorkRequestToken(1, 1, "System", NOW).sign("s3cret");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> WorkRequestToken.verify(signed, "s3cret", NOW));
+        assertThrows(
+            IllegalArgumentException.class, () -> WorkRequestToken.verify(signed, "s3cret", NOW));
     assertEquals("work request token expired", e.getMessage());
   }
 
