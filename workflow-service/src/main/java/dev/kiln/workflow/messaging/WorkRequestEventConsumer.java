@@ -2,6 +2,7 @@ package dev.kiln.workflow.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.log.LogContext;
 import dev.kiln.workflow.domain.WorkRequestCompleted;
 import dev.kiln.workflow.service.CompletionService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * Consumes {@code kiln.work-requests}. The offset is committed only after the database transaction,
@@ -48,12 +48,9 @@ public class WorkRequestEventConsumer {
       LOG.errorf("dropping a malformed %s event: %s", type, e.getMessage());
       return;
     }
-    MDC.put(
-        "kiln.ctx", "[wr=" + completed.workRequestId() + " attempt=" + completed.attempt() + "] ");
-    try {
+    try (LogContext ignored =
+        LogContext.workRequest(completed.workRequestId(), completed.attempt())) {
       applyWithRetries(completed);
-    } finally {
-      MDC.remove("kiln.ctx");
     }
   }
 

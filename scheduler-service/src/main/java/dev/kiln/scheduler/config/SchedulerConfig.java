@@ -1,0 +1,41 @@
+package dev.kiln.scheduler.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the scheduler ({@code kiln.scheduler.*}). */
+@ConfigMapping(prefix = "kiln.scheduler")
+public interface SchedulerConfig {
+
+  /** Pre-shared token that agents present to register (KILN_REGISTRATION_TOKEN). */
+  String registrationToken();
+
+  /** How often agents must heartbeat. */
+  @WithDefault("5s")
+  Duration heartbeatInterval();
+
+  /** How long an assignment stays leased without a heartbeat before it returns to pending. */
+  @WithDefault("30s")
+  Duration leaseDuration();
+
+  /** How many times a work request whose lease was lost is retried automatically. */
+  @WithDefault("3")
+  int maxAutomaticRetries();
+
+  /** Validity of the work request token handed to an agent with each assignment. */
+  @WithDefault("24h")
+  Duration artifactTokenValidity();
+
+  /** Fallback period of the dispatch loop when nothing wakes it. */
+  @WithDefault("1s")
+  Duration dispatchInterval();
+
+  /** Period of the lease reaper. */
+  @WithDefault("2s")
+  Duration leaseCheckInterval();
+
+  /** Kafka topic of work request events. */
+  @WithDefault("kiln.work-requests")
+  String workRequestTopic();
+}

@@ -1,0 +1,222 @@
+package dev.kiln.scheduler.grpc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.scheduler.v1.Abort;
+import dev.kiln.api.scheduler.v1.AgentMessage;
+import dev.kiln.api.scheduler.v1.Assignment;
+import dev.kiln.api.scheduler.v1.ServerMessage;
+import dev.kiln.api.scheduler.v1.Welcome;
+import dev.kiln.common.log.LogContext;
+import dev.kiln.scheduler.config.SchedulerConfig;
+import dev.kiln.scheduler.repository.WorkerEntity;
+import dev.kiln.scheduler.service.AgentChannel;
+import dev.kiln.scheduler.service.AgentSessions;
+import dev.kiln.scheduler.service.AssignmentView;
+import dev.kiln.scheduler.service.Dispatcher;
+import dev.kiln.scheduler.service.WorkerService;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.jboss.logging.Logger;
+
+/**
+ * One agent's stream. Incoming messages are handled in order on a worker thread (they touch the
+ * database); outgoing messages are serialised because a gRPC stream is not thread-safe.
+ */
+final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
+
+  private static final Logger LOG = Logger.getLogger(AgentStream.class);
+
+  private final ServerCallStreamObserver<ServerMessage> out;
+  private final String token;
+  private final WorkerService workers;
+  private final AgentSessions sessions;
+  private final Dispatcher dispatcher;
+  private final SchedulerConfig config;
+  private final ObjectMapper mapper;
+  private final ManagedExecutor executor;
+  private final Object sendLock = new Object();
+  private java.util.concurrent.CompletableFuture<Void> inbound =
+      java.util.concurrent.CompletableFuture.completedFuture(null);
+
+  private volatile long workerId = -1;
+  private volatile boolean closed;
+
+  AgentStream(
+      ServerCallStreamObserver<ServerMessage> out,
+      String token,
+      WorkerService workers,
+      AgentSessions sessions,
+      Dispatcher dispatcher,
+      SchedulerConfig config,
+      ObjectMapper mapper,
+      ManagedExecutor executor) {
+    this.out = out;
+    this.token = token;
+    this.workers = workers;
+    this.sessions = sessions;
+    this.dispatcher = dispatcher;
+    this.config = config;
+    this.mapper = mapper;
+    this.executor = executor;
+    out.setOnCancelHandler(this::onGone);
+  }
+
+  @Override
+  public long workerId() {
+    return workerId;
+  }
+
+  @Override
+  public synchronized void onNext(AgentMessage message) {
+    inbound = inbound.thenRunAsync(() -> handle(message), executor);
+  }
+
+  private void handle(AgentMessage message) {
+    if (closed) {
+      return;
+    }
+    try {
+      switch (message.getBodyCase()) {
+        case HELLO -> hello(message);
+        case HEARTBEAT -> heartbeat(message);
+        default -> LOG.debugf("ignoring agent message %s", message.getBodyCase());
+      }
+    } catch (RuntimeException e) {
+      fail(GrpcErrors.toStatus(e));
+    }
+  }
+
+  private void hello(AgentMessage message) {
+    WorkerEntity worker = workers.authenticate(token);
+    workerId = worker.id;
+    workers.connected(
+        worker.id, message.getHello().getProvidedTagsList(), message.getHello().getConcurrency());
+    sessions.add(this);
+    send(
+        ServerMessage.newBuilder()
+            .setWelcome(
+                Welcome.newBuilder()
+                    .setWorkerId(worker.id)
+                    .setHeartbeatIntervalSeconds(
+                        (int) Math.max(1, config.heartbeatInterval().toSeconds())))
+            .build());
+    try (LogContext ignored = LogContext.worker(worker.id)) {
+      LOG.infof(
+          "worker '%s' connected (concurrency %d, tags %s)",
+          worker.name,
+          message.getHello().getConcurrency(),
+          message.getHello().getProvidedTagsList());
+    }
+    dispatcher.wakeUp();
+  }
+
+  private void heartbeat(AgentMessage message) {
+    if (workerId < 0) {
+      throw new io.grpc.StatusRuntimeException(
+          Status.FAILED_PRECONDITION.withDescription("send hello first"));
+    }
+    List<WorkerService.Lease> leases =
+        message.getHeartbeat().getLeasesList().stream()
+            .map(l -> new WorkerService.Lease(l.getWorkRequestId(), l.getAttempt()))
+            .toList();
+    for (WorkerService.Lease stale : workers.heartbeat(workerId, leases)) {
+      abort(stale.workRequestId(), stale.attempt(), "this attempt is no longer assigned to you");
+    }
+  }
+
+  @Override
+  public boolean push(AssignmentView a) {
+    try {
+      return send(
+          ServerMessage.newBuilder()
+              .setAssignment(
+                  Assignment.newBuilder()
+                      .setWorkRequestId(a.workRequestId())
+                      .setAttempt(a.attempt())
+                      .setTaskType(a.taskType())
+                      .setTaskName(a.taskName())
+                      .setTaskDataJson(mapper.writeValueAsString(a.taskData()))
+                      .setDynamicTaskDataJson(mapper.writeValueAsString(a.dynamicTaskData()))
+                      .setWorkspace(a.workspace())
+                      .setArtifactToken(a.artifactToken()))
+              .build());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("task data cannot be serialised", e);
+    }
+  }
+
+  @Override
+  public void abort(long workRequestId, int attempt, String reason) {
+    send(
+        ServerMessage.newBuilder()
+            .setAbort(
+                Abort.newBuilder()
+                    .setWorkRequestId(workRequestId)
+                    .setAttempt(attempt)
+                    .setReason(reason))
+            .build());
+  }
+
+  private boolean send(ServerMessage message) {
+    synchronized (sendLock) {
+      if (closed || out.isCancelled()) {
+        return false;
+      }
+      try {
+        out.onNext(message);
+        return true;
+      } catch (RuntimeException e) {
+        onGone();
+        return false;
+      }
+    }
+  }
+
+  private void fail(io.grpc.StatusRuntimeException status) {
+    synchronized (sendLock) {
+      if (!closed) {
+        closed = true;
+        try {
+          out.onError(status);
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
+      }
+    }
+    onGone();
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    onGone();
+  }
+
+  @Override
+  public void onCompleted() {
+    synchronized (sendLock) {
+      if (!closed) {
+        closed = true;
+        out.onCompleted();
+      }
+    }
+    onGone();
+  }
+
+  private void onGone() {
+    closed = true;
+    if (workerId >= 0 && sessions.remove(this)) {
+      long id = workerId;
+      executor.execute(
+          () -> {
+            workers.disconnected(id);
+            try (LogContext ignored = LogContext.worker(id)) {
+              LOG.info("worker disconnected; its leases run on until they expire");
+            }
+          });
+    }
+  }
+}

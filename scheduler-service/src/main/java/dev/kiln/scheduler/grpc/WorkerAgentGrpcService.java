@@ -1,0 +1,117 @@
+package dev.kiln.scheduler.grpc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.scheduler.v1.AgentMessage;
+import dev.kiln.api.scheduler.v1.CompleteWorkRequestRequest;
+import dev.kiln.api.scheduler.v1.CompleteWorkRequestResponse;
+import dev.kiln.api.scheduler.v1.RegisterRequest;
+import dev.kiln.api.scheduler.v1.RegisterResponse;
+import dev.kiln.api.scheduler.v1.ServerMessage;
+import dev.kiln.api.scheduler.v1.WorkerAgentServiceGrpc;
+import dev.kiln.common.problem.ApiException;
+import dev.kiln.scheduler.config.SchedulerConfig;
+import dev.kiln.scheduler.domain.WorkRequestResult;
+import dev.kiln.scheduler.repository.WorkerEntity;
+import dev.kiln.scheduler.service.AgentSessions;
+import dev.kiln.scheduler.service.Dispatcher;
+import dev.kiln.scheduler.service.WorkRequestService;
+import dev.kiln.scheduler.service.WorkRequestView;
+import dev.kiln.scheduler.service.WorkerService;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.eclipse.microprofile.context.ManagedExecutor;
+
+/** The agents' gRPC endpoint: registration, the long-lived stream, and result reports. */
+@GrpcService
+public class WorkerAgentGrpcService extends WorkerAgentServiceGrpc.WorkerAgentServiceImplBase {
+
+  private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
+
+  @Inject WorkerService workers;
+  @Inject WorkRequestService workRequests;
+  @Inject AgentSessions sessions;
+  @Inject Dispatcher dispatcher;
+  @Inject SchedulerConfig config;
+  @Inject ObjectMapper mapper;
+  @Inject ManagedExecutor executor;
+
+  @Override
+  @Blocking
+  public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+    try {
+      WorkerService.Registration r =
+          workers.register(
+              request.getRegistrationToken(), request.getName(), request.getWorkerType());
+      response.onNext(
+          RegisterResponse.newBuilder()
+              .setWorkerId(r.workerId())
+              .setWorkerToken(r.token())
+              .build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  @Override
+  public StreamObserver<AgentMessage> connect(StreamObserver<ServerMessage> response) {
+    String token = AuthInterceptor.TOKEN.get();
+    AgentStream stream =
+        new AgentStream(
+            (ServerCallStreamObserver<ServerMessage>) response,
+            token,
+            workers,
+            sessions,
+            dispatcher,
+            config,
+            mapper,
+            executor);
+    return stream;
+  }
+
+  @Override
+  @Blocking
+  public void completeWorkRequest(
+      CompleteWorkRequestRequest request, StreamObserver<CompleteWorkRequestResponse> response) {
+    try {
+      WorkerEntity worker = workers.authenticate(AuthInterceptor.TOKEN.get());
+      WorkRequestResult result =
+          switch (request.getResult()) {
+            case WORK_RESULT_SUCCESS -> WorkRequestResult.SUCCESS;
+            case WORK_RESULT_FAILURE -> WorkRequestResult.FAILURE;
+            case WORK_RESULT_ERROR -> WorkRequestResult.ERROR;
+            default ->
+                throw ApiException.invalidField("result", "must be success, failure or error");
+          };
+      Map<String, Object> outputData = parseObject(request.getOutputDataJson(), "output_data_json");
+      WorkRequestView wr =
+          workRequests.complete(
+              worker.id, request.getWorkRequestId(), request.getAttempt(), result, outputData);
+      response.onNext(
+          CompleteWorkRequestResponse.newBuilder()
+              .setStatus(wr.status())
+              .setResult(wr.result())
+              .build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  private Map<String, Object> parseObject(String json, String field) {
+    if (json == null || json.isBlank()) {
+      return Map.of();
+    }
+    try {
+      return mapper.readValue(json, JSON_OBJECT);
+    } catch (JsonProcessingException e) {
+      throw ApiException.invalidField(field, "must be a JSON object");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.kiln.scheduler.rest;
+
+import dev.kiln.common.problem.ApiException;
+import dev.kiln.common.rest.BearerTokenFilter;
+import dev.kiln.scheduler.service.NewWorkRequest;
+import dev.kiln.scheduler.service.WorkRequestService;
+import dev.kiln.scheduler.service.WorkRequestView;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/** Work requests: create and read. */
+@Path("/api/v1/work-requests")
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkRequestResource {
+
+  @Inject WorkRequestService service;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(
+      NewWorkRequest request, @Context ContainerRequestContext ctx, @Context UriInfo uri) {
+    if (request == null) {
+      throw new ApiException(ApiException.Kind.INVALID_INPUT, "a JSON body is required");
+    }
+    WorkRequestView created = service.create(request, BearerTokenFilter.caller(ctx));
+    return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.id())).build())
+        .entity(created)
+        .build();
+  }
+
+  @GET
+  @Path("/{id}")
+  public WorkRequestView get(@PathParam("id") long id) {
+    return service.get(id);
+  }
+}
