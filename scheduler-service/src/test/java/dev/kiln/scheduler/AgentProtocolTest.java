@@ -174,6 +174,39 @@ class AgentProtocolTest {
   }
 
   @Test
+  void abortOfARunningRequestIsPushedToItsAgentAndItsReportRefused() throws Exception {
+    Agent agent = Agent.connect(channel, "agent-" + UUID.randomUUID());
+    long wrId = createNoop(true);
+    Assignment a = agent.nextAssignment(wrId);
+
+    given()
+        .header("Authorization", ADMIN)
+        .post("/api/v1/work-requests/{id}/abort", wrId)
+        .then()
+        .statusCode(200)
+        .body("status", org.hamcrest.Matchers.equalTo("aborted"));
+
+    ServerMessage abort = agent.next(ServerMessage::hasAbort);
+    assertEquals(wrId, abort.getAbort().getWorkRequestId());
+    assertEquals(a.getAttempt(), abort.getAbort().getAttempt());
+    StatusRuntimeException late =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                agent.stub.completeWorkRequest(
+                    complete(wrId, a.getAttempt(), WorkResult.WORK_RESULT_SUCCESS)));
+    assertEquals(Status.Code.FAILED_PRECONDITION, late.getStatus().getCode());
+    // aborting again: the request is terminal
+    given()
+        .header("Authorization", ADMIN)
+        .post("/api/v1/work-requests/{id}/abort", wrId)
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json");
+    agent.close();
+  }
+
+  @Test
   void callsWithoutAValidWorkerTokenAreRefused() {
     var stub =
         WorkerAgentServiceGrpc.newBlockingStub(channel)

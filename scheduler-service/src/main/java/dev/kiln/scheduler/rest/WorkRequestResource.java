@@ -1,7 +1,9 @@
 package dev.kiln.scheduler.rest;
 
+import dev.kiln.common.auth.Caller;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.common.rest.BearerTokenFilter;
+import dev.kiln.scheduler.service.AgentSessions;
 import dev.kiln.scheduler.service.NewWorkRequest;
 import dev.kiln.scheduler.service.WorkRequestService;
 import dev.kiln.scheduler.service.WorkRequestView;
@@ -24,6 +26,7 @@ import jakarta.ws.rs.core.UriInfo;
 public class WorkRequestResource {
 
   @Inject WorkRequestService service;
+  @Inject AgentSessions sessions;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -36,6 +39,23 @@ public class WorkRequestResource {
     return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.id())).build())
         .entity(created)
         .build();
+  }
+
+  /**
+   * Aborts a work request. A running one is stopped on its agent at once when the agent is
+   * connected to this replica, else at its next heartbeat.
+   */
+  @POST
+  @Path("/{id}/abort")
+  public WorkRequestView abort(@PathParam("id") long id, @Context ContainerRequestContext ctx) {
+    Caller caller = BearerTokenFilter.caller(ctx);
+    WorkRequestService.Aborted aborted = service.abort(id, caller);
+    if (aborted.workerId() != null) {
+      sessions
+          .get(aborted.workerId())
+          .ifPresent(c -> c.abort(id, aborted.attempt(), "aborted by " + caller.name()));
+    }
+    return aborted.workRequest();
   }
 
   @GET

@@ -39,6 +39,15 @@ public class WorkRequestEvents {
     write(event, wr);
   }
 
+  public void aborted(WorkRequestEntity wr, String abortedBy) {
+    Map<String, Object> event = envelope("work-request.aborted.v1", wr);
+    event.put("status", wr.status);
+    event.put("attempt", wr.attempt);
+    event.put("worker_id", wr.workerId);
+    event.put("aborted_by", abortedBy);
+    write(event, wr);
+  }
+
   private Map<String, Object> envelope(String type, WorkRequestEntity wr) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("event_id", UUID.randomUUID().toString());

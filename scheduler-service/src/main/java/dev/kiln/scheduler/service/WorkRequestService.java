@@ -81,6 +81,38 @@ public class WorkRequestService {
         .orElseThrow(() -> ApiException.notFound("work request " + id));
   }
 
+  /** What an abort changed: the view, and the agent attempt to stop if it was running. */
+  public record Aborted(WorkRequestView workRequest, Long workerId, int attempt) {}
+
+  /**
+   * Aborts a blocked, pending or running work request. A running one keeps its worker id in the
+   * answer so the caller can tell the agent; the agent's later report is refused because the
+   * request is no longer running.
+   */
+  @Transactional
+  public Aborted abort(long id, Caller caller) {
+    WorkRequestEntity wr =
+        repository.findForUpdate(id).orElseThrow(() -> ApiException.notFound("work request " + id));
+    WorkRequestStatus status = WorkRequestStatus.fromWire(wr.status);
+    if (!status.canTransitionTo(WorkRequestStatus.ABORTED)) {
+      throw ApiException.preconditionFailed(
+          "work request " + id + " is " + wr.status + " and can no longer be aborted");
+    }
+    Long workerId = status == WorkRequestStatus.RUNNING ? wr.workerId : null;
+    wr.status = WorkRequestStatus.ABORTED.wire();
+    wr.completedAt = Instant.now();
+    wr.leaseExpiresAt = null;
+    events.aborted(wr, caller.name());
+    try (LogContext ignored = LogContext.workRequest(wr.id, wr.attempt)) {
+      LOG.infof("aborted by %s (was %s)", caller.name(), status.wire());
+    }
+    registry.counter("kiln_work_requests_aborted_total", "task_type", wr.taskType).increment();
+    if (workerId != null) {
+      workAvailable.fire(new WorkAvailable()); // its worker has room again
+    }
+    return new Aborted(WorkRequestView.of(wr), workerId, wr.attempt);
+  }
+
   /**
    * Records the result an agent reported for one attempt. Reporting the same outcome for the same
    * attempt again is accepted and changes nothing; a report for another attempt, or from another
