@@ -104,6 +104,57 @@ class WorkRequestResourceTest {
   }
 
   @Test
+  void listFiltersAndPagesNewestFirst() {
+    String workspace = "list-" + System.nanoTime();
+    int[] ids = new int[3];
+    for (int i = 0; i < 3; i++) {
+      ids[i] =
+          given()
+              .header("Authorization", ADMIN)
+              .contentType("application/json")
+              .body(
+                  "{\"task_name\":\"noop\",\"workspace\":\""
+                      + workspace
+                      + "\",\"task_data\":{\"result\":true}}")
+              .post("/api/v1/work-requests")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("id");
+    }
+    int cursor =
+        given()
+            .header("Authorization", ADMIN)
+            .queryParam("workspace", workspace)
+            .queryParam("limit", 2)
+            .get("/api/v1/work-requests")
+            .then()
+            .statusCode(200)
+            .body("items.id", org.hamcrest.Matchers.contains(ids[2], ids[1]))
+            .body("next_before", equalTo(ids[1]))
+            .extract()
+            .path("next_before");
+    given()
+        .header("Authorization", ADMIN)
+        .queryParam("workspace", workspace)
+        .queryParam("limit", 2)
+        .queryParam("before", cursor)
+        .get("/api/v1/work-requests")
+        .then()
+        .statusCode(200)
+        .body("items.id", org.hamcrest.Matchers.contains(ids[0]))
+        .body("next_before", org.hamcrest.Matchers.nullValue());
+    given()
+        .header("Authorization", ADMIN)
+        .queryParam("status", "sleeping")
+        .queryParam("limit", 0)
+        .get("/api/v1/work-requests")
+        .then()
+        .statusCode(400)
+        .body("errors.field", org.hamcrest.Matchers.hasItems("status", "limit"));
+  }
+
+  @Test
   void unknownWorkRequestIs404AndTokenIsRequired() {
     given()
         .header("Authorization", ADMIN)

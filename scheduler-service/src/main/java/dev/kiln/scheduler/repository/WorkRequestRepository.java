@@ -11,6 +11,48 @@ import java.util.Optional;
 @ApplicationScoped
 public class WorkRequestRepository implements PanacheRepository<WorkRequestEntity> {
 
+  /**
+   * One page of work requests, newest first, after the keyset cursor {@code beforeId}; every filter
+   * is optional.
+   */
+  public List<WorkRequestEntity> page(
+      String status,
+      String taskType,
+      String taskName,
+      String workspace,
+      Long parentId,
+      Long beforeId,
+      int limit) {
+    StringBuilder q = new StringBuilder("1 = 1");
+    io.quarkus.panache.common.Parameters p = new io.quarkus.panache.common.Parameters();
+    if (status != null) {
+      q.append(" and status = :status");
+      p.and("status", status);
+    }
+    if (taskType != null) {
+      q.append(" and taskType = :taskType");
+      p.and("taskType", taskType);
+    }
+    if (taskName != null) {
+      q.append(" and taskName = :taskName");
+      p.and("taskName", taskName);
+    }
+    if (workspace != null) {
+      q.append(" and workspace = :workspace");
+      p.and("workspace", workspace);
+    }
+    if (parentId != null) {
+      q.append(" and parentId = :parentId");
+      p.and("parentId", parentId);
+    }
+    if (beforeId != null) {
+      q.append(" and id < :beforeId");
+      p.and("beforeId", beforeId);
+    }
+    q.append(" order by id desc");
+    return find(q.toString(), p).page(0, limit).list();
+  }
+
   public Optional<WorkRequestEntity> findForUpdate(long id) {
     return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
   }

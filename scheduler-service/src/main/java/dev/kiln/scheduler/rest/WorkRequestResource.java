@@ -9,11 +9,13 @@ import dev.kiln.scheduler.service.WorkRequestService;
 import dev.kiln.scheduler.service.WorkRequestView;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -56,6 +58,23 @@ public class WorkRequestResource {
           .ifPresent(c -> c.abort(id, aborted.attempt(), "aborted by " + caller.name()));
     }
     return aborted.workRequest();
+  }
+
+  /**
+   * Work requests, newest first. Filters: {@code status}, {@code task_type}, {@code task_name},
+   * {@code workspace}, {@code parent_id}. Paging: {@code limit} (default 50, at most 500) and the
+   * {@code before} cursor returned as {@code next_before}.
+   */
+  @GET
+  public WorkRequestService.Page list(
+      @QueryParam("status") String status,
+      @QueryParam("task_type") String taskType,
+      @QueryParam("task_name") String taskName,
+      @QueryParam("workspace") String workspace,
+      @QueryParam("parent_id") Long parentId,
+      @QueryParam("before") Long before,
+      @QueryParam("limit") @DefaultValue("50") int limit) {
+    return service.list(status, taskType, taskName, workspace, parentId, before, limit);
   }
 
   @GET

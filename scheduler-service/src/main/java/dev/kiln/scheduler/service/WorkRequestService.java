@@ -73,6 +73,45 @@ public class WorkRequestService {
     return WorkRequestView.of(wr);
   }
 
+  /** A page of work requests and the cursor of the next one (null on the last page). */
+  public record Page(List<WorkRequestView> items, Long nextBefore) {}
+
+  /** Work requests matching the filters, newest first, {@code limit} (1..500) at a time. */
+  @Transactional
+  public Page list(
+      String status,
+      String taskType,
+      String taskName,
+      String workspace,
+      Long parentId,
+      Long before,
+      int limit) {
+    List<FieldError> errors = new java.util.ArrayList<>();
+    if (limit < 1 || limit > 500) {
+      errors.add(new FieldError("limit", "must be between 1 and 500"));
+    }
+    if (status != null
+        && java.util.Arrays.stream(WorkRequestStatus.values())
+            .noneMatch(s -> s.wire().equals(status))) {
+      errors.add(
+          new FieldError("status", "must be one of blocked, pending, running, completed, aborted"));
+    }
+    if (taskType != null && TaskType.fromWire(taskType).isEmpty()) {
+      errors.add(
+          new FieldError(
+              "task_type", "must be one of worker, server, internal, workflow, signing, wait"));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
+    }
+    List<WorkRequestView> items =
+        repository.page(status, taskType, taskName, workspace, parentId, before, limit).stream()
+            .map(WorkRequestView::of)
+            .toList();
+    Long next = items.size() == limit ? items.get(items.size() - 1).id() : null;
+    return new Page(items, next);
+  }
+
   @Transactional
   public WorkRequestView get(long id) {
     return repository
