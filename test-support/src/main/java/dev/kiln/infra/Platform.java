@@ -68,14 +68,7 @@ public final class Platform implements AutoCloseable {
   public static Platform start(
       Path root, InfraSettings infra, PortPlan ports, PlatformSecrets secrets, Path runDir)
       throws IOException, InterruptedException {
-    Map<String, String> common = new HashMap<>();
-    common.put("KILN_DB_URL", infra.jdbcUrl());
-    common.put("KILN_DB_USER", InfraSettings.USER);
-    common.put("KILN_DB_PASSWORD", InfraSettings.PASSWORD);
-    common.put("KILN_KAFKA_BOOTSTRAP", infra.bootstrapServers());
-    common.put("KILN_ADMIN_TOKEN", secrets.adminToken());
-    common.put("KILN_WORK_REQUEST_TOKEN_SECRET", secrets.workRequestTokenSecret());
-    common.put("KILN_REGISTRATION_TOKEN", secrets.registrationToken());
+    Map<String, String> common = serviceEnvironment(infra, secrets);
 
     List<ServiceProcess> started = new ArrayList<>();
     try {
@@ -105,6 +98,20 @@ public final class Platform implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The environment every service gets: database, broker and secrets. */
+  public static Map<String, String> serviceEnvironment(
+      InfraSettings infra, PlatformSecrets secrets) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KILN_DB_URL", infra.jdbcUrl());
+    env.put("KILN_DB_USER", InfraSettings.USER);
+    env.put("KILN_DB_PASSWORD", InfraSettings.PASSWORD);
+    env.put("KILN_KAFKA_BOOTSTRAP", infra.bootstrapServers());
+    env.put("KILN_ADMIN_TOKEN", secrets.adminToken());
+    env.put("KILN_WORK_REQUEST_TOKEN_SECRET", secrets.workRequestTokenSecret());
+    env.put("KILN_REGISTRATION_TOKEN", secrets.registrationToken());
+    return env;
   }
 
   /** Starts one more worker agent (ready once it is connected to the scheduler). */

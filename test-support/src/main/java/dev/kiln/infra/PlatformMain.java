@@ -181,6 +181,7 @@ public final class PlatformMain {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx128m",
             "-XX:+UseSerialGC",
+            "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
             "-cp",
             System.getProperty("java.class.path"),
             InfraMain.class.getName(),

@@ -130,10 +130,19 @@ public final class ServiceProcess implements AutoCloseable {
     return rssMib(process.pid());
   }
 
+  /** Peak resident set size (VmHWM) in MiB, read from /proc (Linux), if known. */
+  public Optional<Long> peakRssMib() {
+    return procStatusMib(process.pid(), "VmHWM:");
+  }
+
   static Optional<Long> rssMib(long pid) {
+    return procStatusMib(pid, "VmRSS:");
+  }
+
+  private static Optional<Long> procStatusMib(long pid, String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(key)) {
           return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
         }
       }
