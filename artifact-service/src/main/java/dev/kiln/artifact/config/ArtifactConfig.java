@@ -1,0 +1,44 @@
+package dev.kiln.artifact.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Settings of the artifact service ({@code kiln.artifacts.*}). */
+@ConfigMapping(prefix = "kiln.artifacts")
+public interface ArtifactConfig {
+
+  /** Where file contents are kept. */
+  Store store();
+
+  /** How long an upload may stall (no byte arriving) before its connection is closed. */
+  @WithDefault("60s")
+  Duration uploadIdleTimeout();
+
+  /** The file store. */
+  interface Store {
+
+    /** The file store on a local (or mounted) file system. */
+    Local local();
+  }
+
+  /** A file store in a directory. */
+  interface Local {
+
+    /**
+     * Root directory of the store (KILN_ARTIFACT_STORE_DIR): contents live in {@code
+     * files/<aa>/<bb>/<sha256>}, uploads in progress in {@code uploads/}, on the same file system
+     * so a finished upload is moved into place atomically.
+     */
+    Path root();
+
+    /**
+     * Uploads left in {@code uploads/} by a process that died are deleted at start-up once they are
+     * this old (an upload in progress elsewhere writes to its file at least every {@code
+     * upload-idle-timeout}).
+     */
+    @WithDefault("24h")
+    Duration staleUploadAge();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.kiln.artifact.repository;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import java.util.Optional;
+
+/** Artifacts, their files and the contents the store holds, in the artifact schema. */
+@ApplicationScoped
+public class ArtifactRepository {
+
+  @Inject EntityManager em;
+
+  /** Inserts an artifact and assigns its id. */
+  public void persist(ArtifactEntity artifact) {
+    em.persist(artifact);
+    em.flush();
+  }
+
+  public void persist(FileInArtifactEntity file) {
+    em.persist(file);
+  }
+
+  public Optional<ArtifactEntity> find(long id) {
+    return Optional.ofNullable(em.find(ArtifactEntity.class, id));
+  }
+
+  /** The files of an artifact, by path. */
+  public List<FileInArtifactEntity> filesOf(long artifactId) {
+    return em.createQuery(
+            "FROM FileInArtifactEntity WHERE artifactId = :id ORDER BY path",
+            FileInArtifactEntity.class)
+        .setParameter("id", artifactId)
+        .getResultList();
+  }
+
+  public Optional<FileInArtifactEntity> findFile(long artifactId, String path) {
+    return Optional.ofNullable(
+        em.find(FileInArtifactEntity.class, new FileInArtifactEntity.Key(artifactId, path)));
+  }
+
+  /**
+   * Whether the store holds this content and it is a complete file of some artifact of the
+   * workspace: only then may a new artifact of the workspace claim it without uploading it.
+   */
+  public boolean isStoredInWorkspace(String sha256, long size, String workspace) {
+    return !em.createNativeQuery(
+            "SELECT 1 FROM file f"
+                + " JOIN file_in_artifact fa ON fa.sha256 = f.sha256 AND fa.size = f.size"
+                + " JOIN artifact a ON a.id = fa.artifact_id"
+                + " WHERE f.sha256 = ?1 AND f.size = ?2 AND fa.complete AND a.workspace = ?3"
+                + " LIMIT 1")
+        .setParameter(1, sha256)
+        .setParameter(2, size)
+        .setParameter(3, workspace)
+        .getResultList()
+        .isEmpty();
+  }
+
+  /** Records that the store holds a content (a no-op when it is recorded already). */
+  public void recordStored(String sha256, long size) {
+    em.createNativeQuery(
+            "INSERT INTO file (sha256, size) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING")
+        .setParameter(1, sha256)
+        .setParameter(2, size)
+        .executeUpdate();
+  }
+
+  /** Marks a file of an artifact complete; false when it was complete already. */
+  public boolean markComplete(long artifactId, String path) {
+    return em.createNativeQuery(
+                "UPDATE file_in_artifact SET complete = true"
+                    + " WHERE artifact_id = ?1 AND path = ?2 AND NOT complete")
+            .setParameter(1, artifactId)
+            .setParameter(2, path)
+            .executeUpdate()
+        == 1;
+  }
+}

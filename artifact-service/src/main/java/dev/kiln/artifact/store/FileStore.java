@@ -1,0 +1,59 @@
+package dev.kiln.artifact.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where file contents are kept, addressed by their SHA-256. A content is written once, through a
+ * {@link StagedUpload} that becomes visible only when committed, so nothing partial is ever
+ * readable. Implementations: {@link LocalFileStore}; an object store (S3) can follow.
+ */
+public interface FileStore {
+
+  /** Starts receiving a content into a private staging area. */
+  StagedUpload stage() throws IOException;
+
+  /** Whether the store holds the content with this SHA-256. */
+  boolean contains(String sha256);
+
+  /**
+   * Opens a stored content for reading.
+   *
+   * @throws java.nio.file.NoSuchFileException when the store does not hold it
+   */
+  InputStream open(String sha256) throws IOException;
+
+  /**
+   * The stored content as a file on a local file system, when the store keeps it so: the server can
+   * then send it straight from the file system (sendfile), at the pace of the client.
+   */
+  default Optional<Path> localFile(String sha256) {
+    return Optional.empty();
+  }
+
+  /** Checks that the store can be written to (for the readiness probe). */
+  void checkWritable() throws IOException;
+
+  /** A content being received. Closing it without {@link #commit} discards what was written. */
+  interface StagedUpload extends AutoCloseable {
+
+    /** Where to write the content; buffered by the caller as it sees fit. */
+    OutputStream output();
+
+    /**
+     * Makes the content written so far durable and visible under its SHA-256, which the caller
+     * computed while writing. When the store holds that content already, the staged copy is dropped
+     * and the stored one left untouched.
+     *
+     * @return true when the content was newly stored, false when it was there already
+     */
+    boolean commit(String sha256) throws IOException;
+
+    /** Discards the staged content unless it was committed. */
+    @Override
+    void close();
+  }
+}

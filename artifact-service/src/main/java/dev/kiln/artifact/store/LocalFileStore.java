@@ -1,0 +1,176 @@
+package dev.kiln.artifact.store;
+
+import dev.kiln.artifact.config.ArtifactConfig;
+import dev.kiln.artifact.domain.Sha256;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * A {@link FileStore} in a directory: contents at {@code files/<aa>/<bb>/<sha256>}, uploads in
+ * progress in {@code uploads/}. Both are on the same file system, so committing an upload is an
+ * atomic rename: a reader sees the whole content or nothing.
+ */
+@Singleton
+public class LocalFileStore implements FileStore {
+
+  private static final Logger LOG = Logger.getLogger(LocalFileStore.class);
+
+  private static final String STAGED_PREFIX = "upload-";
+
+  private final Path files;
+  private final Path uploads;
+
+  @Inject
+  public LocalFileStore(ArtifactConfig config) {
+    this(config.store().local().root(), config.store().local().staleUploadAge());
+  }
+
+  /**
+   * A store rooted at a directory, which is created when missing; staged uploads older than {@code
+   * staleUploadAge} (left by a process that died) are deleted.
+   */
+  public LocalFileStore(Path root, Duration staleUploadAge) {
+    Path absolute = root.toAbsolutePath().normalize();
+    this.files = absolute.resolve("files");
+    this.uploads = absolute.resolve("uploads");
+    try {
+      Files.createDirectories(files);
+      Files.createDirectories(uploads);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the file store in " + absolute, e);
+    }
+    int stale = deleteStaleUploads(Instant.now().minus(staleUploadAge));
+    LOG.infof("file store in %s (%d stale uploads deleted)", absolute, stale);
+  }
+
+  private int deleteStaleUploads(Instant cutoff) {
+    int deleted = 0;
+    try (DirectoryStream<Path> staged = Files.newDirectoryStream(uploads, STAGED_PREFIX + "*")) {
+      for (Path file : staged) {
+        try {
+          if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+            Files.deleteIfExists(file);
+            deleted++;
+          }
+        } catch (IOException e) {
+          LOG.warnf("could not delete the stale upload %s: %s", file, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      LOG.warnf("could not list %s: %s", uploads, e.getMessage());
+    }
+    return deleted;
+  }
+
+  @Override
+  public StagedUpload stage() throws IOException {
+    Path temp = Files.createTempFile(uploads, STAGED_PREFIX, ".part");
+    try {
+      return new LocalStagedUpload(temp, FileChannel.open(temp, StandardOpenOption.WRITE));
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean contains(String sha256) {
+    return Files.isRegularFile(blob(sha256));
+  }
+
+  @Override
+  public InputStream open(String sha256) throws IOException {
+    return Files.newInputStream(blob(sha256));
+  }
+
+  @Override
+  public Optional<Path> localFile(String sha256) {
+    Path blob = blob(sha256);
+    return Files.isRegularFile(blob) ? Optional.of(blob) : Optional.empty();
+  }
+
+  @Override
+  public void checkWritable() throws IOException {
+    Files.delete(Files.createTempFile(uploads, "probe-", ".tmp"));
+  }
+
+  /** Where a content lives: {@code files/<aa>/<bb>/<sha256>}. */
+  Path blob(String sha256) {
+    if (!Sha256.isValid(sha256)) {
+      throw new IllegalArgumentException("not a SHA-256: " + sha256);
+    }
+    return files.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+  }
+
+  private final class LocalStagedUpload implements StagedUpload {
+
+    private final Path temp;
+    private final FileChannel channel;
+    private final OutputStream output;
+    private boolean done;
+
+    LocalStagedUpload(Path temp, FileChannel channel) {
+      this.temp = temp;
+      this.channel = channel;
+      this.output = Channels.newOutputStream(channel);
+    }
+
+    @Override
+    public OutputStream output() {
+      return output;
+    }
+
+    @Override
+    public boolean commit(String sha256) throws IOException {
+      if (done) {
+        throw new IllegalStateException("this upload was committed or discarded already");
+      }
+      Path target = blob(sha256);
+      channel.force(true);
+      channel.close();
+      done = true;
+      if (Files.exists(target)) {
+        Files.delete(temp);
+        return false;
+      }
+      Files.createDirectories(target.getParent());
+      // Two uploads of the same content may race here: the later rename replaces an identical
+      // file, and a reader that opened the earlier one keeps reading it.
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    }
+
+    @Override
+    public void close() {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.debugf("closing %s: %s", temp, e.getMessage());
+      }
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        LOG.warnf("could not delete the discarded upload %s: %s", temp, e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.kiln.artifact;
+
+import static dev.kiln.artifact.Fixtures.ADMIN;
+import static dev.kiln.artifact.Fixtures.createOk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kiln.infra.KilnInfraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A file of 64 MiB, generated on the fly on both sides: the test never holds it in memory, and the
+ * service must not either. {@code -Dkiln.test.large-upload-bytes=1073741824 -DargLine=-Xmx256m}
+ * makes the point beyond doubt: 1 GiB through a heap of 256 MiB.
+ */
+@QuarkusTest
+@QuarkusTestResource(KilnInfraTestResource.class)
+class LargeUploadTest {
+
+  private static final long SIZE = Long.getLong("kiln.test.large-upload-bytes", 64L << 20);
+
+  @TestHTTPResource("/")
+  URL base;
+
+  @Test
+  void aLargeFileIsStreamedInAndOut() throws Exception {
+    long seed = System.nanoTime();
+    String sha = sha256(new GeneratedStream(seed, SIZE));
+    long id =
+        createOk(
+            ADMIN,
+            "{\"category\":\"debian:system-image\",\"workspace\":\"System\",\"data\":{},"
+                + "\"files\":"
+                + Fixtures.filesJson("image.qcow2", SIZE, sha)
+                + "}");
+    URI file = base.toURI().resolve("api/v1/artifacts/" + id + "/files/image.qcow2");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    HttpResponse<String> put =
+        http.send(
+            HttpRequest.newBuilder(file)
+                .timeout(Duration.ofMinutes(10))
+                .header("Authorization", ADMIN)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(
+                    HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new GeneratedStream(seed, SIZE)),
+                        SIZE))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, put.statusCode(), put.body());
+
+    HttpResponse<InputStream> get =
+        http.send(
+            HttpRequest.newBuilder(file)
+                .timeout(Duration.ofMinutes(10))
+                .header("Authorization", ADMIN)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, get.statusCode());
+    assertEquals(String.valueOf(SIZE), get.headers().firstValue("Content-Length").orElse(null));
+    assertEquals("\"" + sha + "\"", get.headers().firstValue("ETag").orElse(null));
+    try (InputStream body = get.body()) {
+      assertEquals(sha, sha256(body));
+    }
+  }
+
+  private static String sha256(InputStream in) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (DigestInputStream d = new DigestInputStream(in, digest)) {
+      d.transferTo(OutputStreamSink.INSTANCE);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Discards what is written. */
+  private static final class OutputStreamSink extends java.io.OutputStream {
+    static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+
+  /** {@code size} pseudo-random bytes (xorshift), the same for the same seed. */
+  static final class GeneratedStream extends InputStream {
+    private long state;
+    private long remaining;
+
+    GeneratedStream(long seed, long size) {
+      this.state = seed == 0 ? 1 : seed;
+      this.remaining = size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (remaining == 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, remaining);
+      for (int i = 0; i < n; i++) {
+        state ^= state << 13;
+        state ^= state >>> 7;
+        state ^= state << 17;
+        b[off + i] = (byte) state;
+      }
+      remaining -= n;
+      return n;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.kiln.artifact;
+
+import static dev.kiln.artifact.Fixtures.ADMIN;
+import static dev.kiln.artifact.Fixtures.LOGS;
+import static dev.kiln.artifact.Fixtures.artifactJson;
+import static dev.kiln.artifact.Fixtures.create;
+import static dev.kiln.artifact.Fixtures.createOk;
+import static dev.kiln.artifact.Fixtures.download;
+import static dev.kiln.artifact.Fixtures.filesJson;
+import static dev.kiln.artifact.Fixtures.sha256;
+import static dev.kiln.artifact.Fixtures.uniqueContent;
+import static dev.kiln.artifact.Fixtures.upload;
+import static dev.kiln.artifact.Fixtures.workRequestToken;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.kiln.infra.KilnInfraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** What a token scoped to one work request may do: its own workspace and work request only. */
+@QuarkusTest
+@QuarkusTestResource(KilnInfraTestResource.class)
+class WorkRequestTokenAccessTest {
+
+  private static long nextWorkRequestId() {
+    // below 2^31, so the JSON numbers compare as ints
+    return 1_000_000 + (long) (Math.random() * 1_000_000_000L);
+  }
+
+  @Test
+  void createsUploadsAndReadsInItsOwnWorkspaceForItsOwnWorkRequest() {
+    long wr = nextWorkRequestId();
+    String workspace = "wr-ws-" + wr;
+    String token = workRequestToken(wr, workspace);
+    byte[] content = uniqueContent();
+
+    long id =
+        create(token, artifactJson(workspace, "noop.log", content))
+            .then()
+            .statusCode(201)
+            .body("work_request_id", equalTo((int) wr))
+            .body("created_by", equalTo("wr:" + wr))
+            .body("workspace", equalTo(workspace))
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    upload(token, id, "noop.log", content).then().statusCode(201);
+    download(token, id, "noop.log").then().statusCode(200);
+    given()
+        .header("Authorization", token)
+        .get("/api/v1/artifacts/{id}", id)
+        .then()
+        .statusCode(200)
+        .body("work_request_id", equalTo((int) wr));
+
+    // naming its own work request explicitly is fine too
+    create(
+            token,
+            "{\"category\":\""
+                + LOGS
+                + "\",\"workspace\":\""
+                + workspace
+                + "\",\"data\":{},\"work_request_id\":"
+                + wr
+                + ",\"files\":{}}")
+        .then()
+        .statusCode(201)
+        .body("work_request_id", equalTo((int) wr));
+  }
+
+  @Test
+  void cannotCreateInAnotherWorkspace() {
+    long wr = nextWorkRequestId();
+    create(workRequestToken(wr, "wr-ws-" + wr), artifactJson("System", "x", uniqueContent()))
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("status", equalTo(403));
+  }
+
+  @Test
+  void cannotCreateForAnotherWorkRequest() {
+    long wr = nextWorkRequestId();
+    String workspace = "wr-ws-" + wr;
+    byte[] content = uniqueContent();
+    create(
+            workRequestToken(wr, workspace),
+            "{\"category\":\""
+                + LOGS
+                + "\",\"workspace\":\""
+                + workspace
+                + "\",\"data\":{},\"work_request_id\":"
+                + (wr + 1)
+                + ",\"files\":"
+                + filesJson("x", content.length, sha256(content))
+                + "}")
+        .then()
+        .statusCode(403);
+  }
+
+  @Test
+  void cannotUploadToTheArtifactOfAnotherWorkRequest() {
+    long wr = nextWorkRequestId();
+    String workspace = "wr-ws-" + wr;
+    byte[] content = uniqueContent();
+    long other =
+        createOk(workRequestToken(wr + 1, workspace), artifactJson(workspace, "x", content));
+    long byAdmin = createOk(ADMIN, artifactJson(workspace, "x", content));
+
+    upload(workRequestToken(wr, workspace), other, "x", content)
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    upload(workRequestToken(wr, workspace), byAdmin, "x", content).then().statusCode(403);
+    download(ADMIN, other, "x").then().statusCode(409);
+
+    // reading within the workspace is allowed, outside it is not
+    given()
+        .header("Authorization", workRequestToken(wr, workspace))
+        .get("/api/v1/artifacts/{id}", other)
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", workRequestToken(wr, "elsewhere-" + wr))
+        .get("/api/v1/artifacts/{id}", other)
+        .then()
+        .statusCode(403);
+  }
+}
