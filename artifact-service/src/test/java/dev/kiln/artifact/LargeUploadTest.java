@@ -47,7 +47,11 @@ class LargeUploadTest {
                 + Fixtures.filesJson("image.qcow2", SIZE, sha)
                 + "}");
     URI file = base.toURI().resolve("api/v1/artifacts/" + id + "/files/image.qcow2");
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     HttpResponse<String> put =
         http.send(
@@ -78,6 +82,38 @@ class LargeUploadTest {
     try (InputStream body = get.body()) {
       assertEquals(sha, sha256(body));
     }
+  }
+
+  @Test
+  void aClientThatExpects100ContinueIsAnswered() throws Exception {
+    long seed = System.nanoTime();
+    long size = 3L << 20;
+    String sha = sha256(new GeneratedStream(seed, size));
+    long id =
+        createOk(
+            ADMIN,
+            "{\"category\":\"kiln:generic\",\"workspace\":\"System\",\"data\":{},"
+                + "\"files\":"
+                + Fixtures.filesJson("blob.bin", size, sha)
+                + "}");
+    HttpResponse<String> put =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        base.toURI().resolve("api/v1/artifacts/" + id + "/files/blob.bin"))
+                    .timeout(Duration.ofMinutes(1))
+                    .expectContinue(true)
+                    .header("Authorization", ADMIN)
+                    .PUT(
+                        HttpRequest.BodyPublishers.fromPublisher(
+                            HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new GeneratedStream(seed, size)),
+                            size))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, put.statusCode(), put.body());
   }
 
   private static String sha256(InputStream in) throws Exception {

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Optional;
 
 /** Artifacts: create and read them, upload and download their files. */
 @Path("/api/v1/artifacts")
@@ -94,8 +95,8 @@ public class ArtifactResource {
     if (notModified != null) {
       return notModified.tag(tag).build();
     }
-    Object content =
-        transfers.localFile(file).<Object>map(p -> p).orElseGet(() -> transfers.open(file));
+    Optional<java.nio.file.Path> local = transfers.localFile(file);
+    Object content = local.isPresent() ? local.get() : transfers.open(file);
     return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM_TYPE)
         .tag(tag)
         .header(HttpHeaders.CONTENT_LENGTH, file.size())

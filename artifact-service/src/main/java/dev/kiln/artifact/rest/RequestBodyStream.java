@@ -15,10 +15,12 @@ import java.util.ArrayDeque;
  * resumed once the reader has caught up, so TCP flow control slows the client down to the pace of
  * the disk.
  *
- * <p>Quarkus REST's own {@code InputStream} entity keeps accepting data while the reader lags
- * behind (seen with Quarkus 3.34: a 1 GiB upload filled a 256 MiB heap), hence this class. It must
- * be created on a worker thread, from a resource method that has no entity parameter, so that
- * nothing else consumes the body.
+ * <p>Quarkus REST's own {@code InputStream} entity kept accepting data while the reader lagged
+ * behind (Quarkus 3.34.2: hundreds of MiB of received buffers during a 1 GiB upload, an
+ * OutOfMemoryError with a 256 MiB heap), hence this class. It must be created on a worker thread,
+ * from a resource method that has no entity parameter, so that nothing else consumes the body.
+ * Pausing and resuming both happen on the event loop, in the order the {@code paused} flag records
+ * them.
  */
 final class RequestBodyStream extends InputStream {
 
@@ -33,9 +35,8 @@ final class RequestBodyStream extends InputStream {
   private final long timeoutMillis;
   private final Object lock = new Object();
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  private boolean expectsContinue;
   private long queued;
-  private long dbgMax;
-  private long dbgLastMb;
   private boolean paused;
   private boolean resumeScheduled;
   private boolean ended;
@@ -54,9 +55,7 @@ final class RequestBodyStream extends InputStream {
     this.request = request;
     this.context = Vertx.currentContext();
     this.timeoutMillis = timeoutMillis;
-    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
-      request.response().writeContinue();
-    }
+    this.expectsContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
     onEventLoop(
         () -> {
           request.pause();
@@ -77,16 +76,6 @@ final class RequestBodyStream extends InputStream {
       }
       queue.add(buffer);
       queued += buffer.length();
-      if (queued > dbgMax) {
-        dbgMax = queued;
-        if ((dbgMax >>> 20) != dbgLastMb) {
-          dbgLastMb = dbgMax >>> 20;
-          org.jboss.logging.Logger.getLogger("DBG")
-              .infof(
-                  "DBG queued max %d MiB paused=%s resumeScheduled=%s n=%d",
-                  dbgLastMb, paused, resumeScheduled, queue.size());
-        }
-      }
       if (queued >= HIGH_WATER_MARK && !paused) {
         paused = true;
         request.pause();
@@ -134,6 +123,11 @@ final class RequestBodyStream extends InputStream {
 
   /** Takes the next buffer from the queue, waiting for one; false at the end of the body. */
   private boolean next() throws IOException {
+    if (expectsContinue) {
+      // the client waits for this before it sends the body: only now that it is wanted
+      expectsContinue = false;
+      onEventLoop(() -> request.response().writeContinue());
+    }
     boolean scheduleResume = false;
     synchronized (lock) {
       long deadline = System.currentTimeMillis() + timeoutMillis;
@@ -185,7 +179,6 @@ final class RequestBodyStream extends InputStream {
       }
       paused = false;
     }
-    org.jboss.logging.Logger.getLogger("DBG").debugf("DBG resume queued=%d", queued);
     request.resume();
   }
 
