@@ -54,6 +54,25 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(
       Path root, String module, int port, Map<String, String> env, Path runDir) throws IOException {
+    return start(root, module, port, env, runDir, QUICK_START_JVM);
+  }
+
+  /**
+   * JVM options for fast start-up and a small footprint (local platform, end-to-end tests): C1
+   * only, serial GC, a small heap. Benchmarks use production-like options instead.
+   */
+  public static final List<String> QUICK_START_JVM =
+      List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  /** Starts a module's packaged application with the given JVM options. */
+  public static ServiceProcess start(
+      Path root,
+      String module,
+      int port,
+      Map<String, String> env,
+      Path runDir,
+      List<String> jvmOptions)
+      throws IOException {
     Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IOException(jar + " is missing: build first with ./mvnw -DskipTests install");
@@ -65,7 +84,7 @@ public final class ServiceProcess implements AutoCloseable {
     Files.createDirectories(runDir);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-jar", jar.toString()));
     Path log = runDir.resolve(module + ".log");
     ProcessBuilder pb =
