@@ -39,15 +39,10 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -248,36 +243,7 @@ class AgentProtocolTest {
   }
 
   private List<JsonNode> completionEvents(long wrId, Duration wait) throws Exception {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "test-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest");
-    List<JsonNode> found = new java.util.ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of("kiln.work-requests"));
-      long deadline = System.nanoTime() + wait.toNanos();
-      // read until the event is seen, then one more poll to catch a duplicate
-      int pollsAfterFound = 0;
-      while (System.nanoTime() < deadline && pollsAfterFound < 3) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          JsonNode e = JSON.readTree(r.value());
-          if (e.get("work_request_id").asLong() == wrId
-              && "work-request.completed.v1".equals(e.get("event_type").asText())) {
-            assertEquals(String.valueOf(wrId), r.key());
-            found.add(e);
-          }
-        }
-        if (!found.isEmpty()) {
-          pollsAfterFound++;
-        }
-      }
-    }
-    return found;
+    return KafkaEvents.completions(bootstrap, wrId, wait);
   }
 
   private static JsonSchema schema(String event) throws Exception {

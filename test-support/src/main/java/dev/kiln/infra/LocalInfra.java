@@ -17,7 +17,7 @@ public final class LocalInfra implements AutoCloseable {
 
   private final InfraSettings settings;
   private final LocalPostgres postgres;
-  private final LocalKafka kafka;
+  private LocalKafka kafka;
 
   private LocalInfra(InfraSettings settings, LocalPostgres postgres, LocalKafka kafka) {
     this.settings = settings;
@@ -95,6 +95,16 @@ public final class LocalInfra implements AutoCloseable {
 
   public String bootstrapServers() {
     return settings.bootstrapServers();
+  }
+
+  /** Kills the Kafka broker at once (SIGKILL), as a crash would; for fault tests. */
+  public synchronized void killKafka() throws IOException, InterruptedException {
+    kafka.kill();
+  }
+
+  /** Starts the Kafka broker again on the same ports with the data it had; for fault tests. */
+  public synchronized void restartKafka() throws IOException, InterruptedException {
+    kafka = LocalKafka.start(settings, false);
   }
 
   /** The PID of the Kafka broker process, for fault tests that kill or restart it. */

@@ -33,6 +33,15 @@ final class LocalKafka implements AutoCloseable {
   }
 
   static LocalKafka start(InfraSettings settings) throws IOException, InterruptedException {
+    return start(settings, !settings.keepData());
+  }
+
+  /**
+   * Starts the broker; {@code fresh} wipes its data first (tests), otherwise it comes back with the
+   * topics and offsets it had (the local platform, and restarts in fault tests).
+   */
+  static LocalKafka start(InfraSettings settings, boolean fresh)
+      throws IOException, InterruptedException {
     for (int port : new int[] {settings.kafkaPort(), settings.kafkaControllerPort()}) {
       if (Ports.inUse(port)) {
         throw new IllegalStateException(
@@ -44,7 +53,7 @@ final class LocalKafka implements AutoCloseable {
     }
     Path dir = settings.dataDir().resolve("kafka");
     Path logDir = dir.resolve("data");
-    if (!settings.keepData()) {
+    if (fresh) {
       deleteRecursively(dir);
     }
     Files.createDirectories(logDir);
@@ -205,6 +214,13 @@ final class LocalKafka implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** Kills the broker at once (SIGKILL), as a crash would. */
+  void kill() throws IOException, InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+    Files.deleteIfExists(pidFile);
   }
 
   /** Stops the broker: SIGTERM, a grace period for a clean shutdown, then SIGKILL. */
