@@ -115,6 +115,63 @@ public class FileTransferService {
     }
   }
 
+  /**
+   * Opens {@code length} bytes of the content of a complete file from byte {@code offset}; the
+   * caller closes the stream.
+   */
+  public InputStream open(ArtifactFile file, long offset, long length) {
+    InputStream in = open(file);
+    try {
+      in.skipNBytes(offset);
+    } catch (IOException e) {
+      try {
+        in.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new UncheckedIOException("cannot skip to byte " + offset + " of " + file.sha256(), e);
+    }
+    return new java.io.FilterInputStream(in) {
+      private long remaining = length;
+
+      @Override
+      public int read() throws IOException {
+        if (remaining <= 0) {
+          return -1;
+        }
+        int b = super.read();
+        if (b >= 0) {
+          remaining--;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (remaining <= 0) {
+          return -1;
+        }
+        int n = super.read(b, off, (int) Math.min(len, remaining));
+        if (n > 0) {
+          remaining -= n;
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long skipped = super.skip(Math.min(n, remaining));
+        remaining -= skipped;
+        return skipped;
+      }
+
+      @Override
+      public int available() throws IOException {
+        return (int) Math.min(super.available(), remaining);
+      }
+    };
+  }
+
   private ApiException mismatch(ArtifactFile declared, String what) {
     registry.counter("kiln_artifact_uploads_total", "result", "mismatch").increment();
     LOG.warnf(

@@ -34,6 +34,17 @@ public interface FileStore {
     return Optional.empty();
   }
 
+  /**
+   * The partial upload with this name (letters, digits and dashes), received over several requests:
+   * kept beside the staged uploads, never readable as content, and moved into the store by {@link
+   * PartialUpload#commit} once complete. Partial uploads untouched for the stale-upload age are
+   * deleted at start-up.
+   *
+   * @param create whether to create an empty one when there is none
+   * @return the partial upload, or empty when there is none and {@code create} is false
+   */
+  Optional<PartialUpload> partial(String name, boolean create) throws IOException;
+
   /** Checks that the store can be written to (for the readiness probe). */
   void checkWritable() throws IOException;
 
@@ -55,5 +66,40 @@ public interface FileStore {
     /** Discards the staged content unless it was committed. */
     @Override
     void close();
+  }
+
+  /**
+   * A content received in pieces over several requests. Closing it keeps what was written, so the
+   * next request can append to it; {@link #commit} or {@link #discard} ends it. One request at a
+   * time may use a partial upload: the caller serialises them.
+   */
+  interface PartialUpload extends AutoCloseable {
+
+    /** How many bytes were received so far. */
+    long size() throws IOException;
+
+    /** Where to append: writes go to the end of what was received so far. */
+    OutputStream append() throws IOException;
+
+    /** Drops what was received past {@code size} bytes. */
+    void truncate(long size) throws IOException;
+
+    /** Reads what was received so far, from the first byte; the caller closes the stream. */
+    InputStream read() throws IOException;
+
+    /**
+     * Makes the received content durable and visible under its SHA-256, which the caller checked;
+     * the partial upload is gone afterwards.
+     *
+     * @return true when the content was newly stored, false when it was there already
+     */
+    boolean commit(String sha256) throws IOException;
+
+    /** Deletes what was received. */
+    void discard() throws IOException;
+
+    /** Releases the partial upload, keeping what was received. */
+    @Override
+    void close() throws IOException;
   }
 }

@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A {@link FileStore} in a directory: contents at {@code files/<aa>/<bb>/<sha256>}, uploads in
- * progress in {@code uploads/}. Both are on the same file system, so committing an upload is an
- * atomic rename: a reader sees the whole content or nothing.
+ * progress in {@code uploads/} ({@code upload-*} for one request, {@code partial-*} for resumable
+ * ones). Both are on the same file system, so committing an upload is an atomic rename: a reader
+ * sees the whole content or nothing.
  */
 @Singleton
 public class LocalFileStore implements FileStore {
@@ -31,6 +32,11 @@ public class LocalFileStore implements FileStore {
   private static final Logger LOG = Logger.getLogger(LocalFileStore.class);
 
   private static final String STAGED_PREFIX = "upload-";
+
+  private static final String PARTIAL_PREFIX = "partial-";
+
+  private static final java.util.regex.Pattern PARTIAL_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,200}");
 
   private final Path files;
   private final Path uploads;
@@ -59,8 +65,12 @@ public class LocalFileStore implements FileStore {
   }
 
   private int deleteStaleUploads(Instant cutoff) {
+    return deleteStale(STAGED_PREFIX, cutoff) + deleteStale(PARTIAL_PREFIX, cutoff);
+  }
+
+  private int deleteStale(String prefix, Instant cutoff) {
     int deleted = 0;
-    try (DirectoryStream<Path> staged = Files.newDirectoryStream(uploads, STAGED_PREFIX + "*")) {
+    try (DirectoryStream<Path> staged = Files.newDirectoryStream(uploads, prefix + "*")) {
       for (Path file : staged) {
         try {
           if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
@@ -86,6 +96,24 @@ public class LocalFileStore implements FileStore {
       Files.deleteIfExists(temp);
       throw e;
     }
+  }
+
+  @Override
+  public Optional<PartialUpload> partial(String name, boolean create) throws IOException {
+    if (!PARTIAL_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a partial upload name: " + name);
+    }
+    Path file = uploads.resolve(PARTIAL_PREFIX + name);
+    FileChannel channel;
+    try {
+      channel =
+          create
+              ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
+              : FileChannel.open(file, StandardOpenOption.WRITE);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new LocalPartialUpload(file, channel));
   }
 
   @Override
@@ -117,6 +145,77 @@ public class LocalFileStore implements FileStore {
     return files.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
   }
 
+  /** Moves a complete content into place, or drops it when the store holds it already. */
+  private boolean moveIntoStore(Path temp, String sha256) throws IOException {
+    Path target = blob(sha256);
+    if (Files.exists(target)) {
+      Files.delete(temp);
+      return false;
+    }
+    Files.createDirectories(target.getParent());
+    // Two uploads of the same content may race here: the later rename replaces an identical
+    // file, and a reader that opened the earlier one keeps reading it.
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    return true;
+  }
+
+  /** A partial upload: a file in {@code uploads/} that grows request after request. */
+  private final class LocalPartialUpload implements PartialUpload {
+
+    private final Path file;
+    private final FileChannel channel;
+    private boolean done;
+
+    LocalPartialUpload(Path file, FileChannel channel) {
+      this.file = file;
+      this.channel = channel;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public OutputStream append() throws IOException {
+      channel.position(channel.size());
+      return Channels.newOutputStream(channel);
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      channel.truncate(size);
+    }
+
+    @Override
+    public InputStream read() throws IOException {
+      return Files.newInputStream(file);
+    }
+
+    @Override
+    public boolean commit(String sha256) throws IOException {
+      if (done) {
+        throw new IllegalStateException("this upload was committed or discarded already");
+      }
+      channel.force(true);
+      channel.close();
+      done = true;
+      return moveIntoStore(file, sha256);
+    }
+
+    @Override
+    public void discard() throws IOException {
+      done = true;
+      channel.close();
+      Files.deleteIfExists(file);
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
   private final class LocalStagedUpload implements StagedUpload {
 
     private final Path temp;
@@ -140,19 +239,11 @@ public class LocalFileStore implements FileStore {
       if (done) {
         throw new IllegalStateException("this upload was committed or discarded already");
       }
-      Path target = blob(sha256);
+      blob(sha256); // refuses what is not a SHA-256 before anything moves
       channel.force(true);
       channel.close();
       done = true;
-      if (Files.exists(target)) {
-        Files.delete(temp);
-        return false;
-      }
-      Files.createDirectories(target.getParent());
-      // Two uploads of the same content may race here: the later rename replaces an identical
-      // file, and a reader that opened the earlier one keeps reading it.
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      return true;
+      return moveIntoStore(temp, sha256);
     }
 
     @Override
