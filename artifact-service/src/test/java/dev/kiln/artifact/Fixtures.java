@@ -11,26 +11,26 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /** Tokens, contents and requests the artifact tests share. */
-final class Fixtures {
+public final class Fixtures {
 
-  static final String ADMIN = "Bearer kiln-dev-admin-token";
-  static final String SECRET = "kiln-dev-work-request-token-secret";
-  static final String LOGS = "debusine:work-request-debug-logs";
+  public static final String ADMIN = "Bearer kiln-dev-admin-token";
+  public static final String SECRET = "kiln-dev-work-request-token-secret";
+  public static final String LOGS = "debusine:work-request-debug-logs";
 
   private Fixtures() {}
 
-  static String workRequestToken(long workRequestId, String workspace) {
+  public static String workRequestToken(long workRequestId, String workspace) {
     return "Bearer "
         + new WorkRequestToken(workRequestId, 1, workspace, Instant.now().plusSeconds(600))
             .sign(SECRET);
   }
 
   /** Content no other test uses. */
-  static byte[] uniqueContent() {
+  public static byte[] uniqueContent() {
     return ("content " + UUID.randomUUID() + "\n").repeat(50).getBytes(StandardCharsets.UTF_8);
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (Exception e) {
@@ -38,11 +38,11 @@ final class Fixtures {
     }
   }
 
-  static String filesJson(String path, long size, String sha256) {
+  public static String filesJson(String path, long size, String sha256) {
     return "{\"" + path + "\":{\"size\":" + size + ",\"sha256\":\"" + sha256 + "\"}}";
   }
 
-  static String artifactJson(String workspace, String path, byte[] content) {
+  public static String artifactJson(String workspace, String path, byte[] content) {
     return "{\"category\":\""
         + LOGS
         + "\",\"workspace\":\""
@@ -52,7 +52,7 @@ final class Fixtures {
         + "}";
   }
 
-  static Response create(String token, String json) {
+  public static Response create(String token, String json) {
     return given()
         .header("Authorization", token)
         .contentType("application/json")
@@ -61,11 +61,11 @@ final class Fixtures {
         .post("/api/v1/artifacts");
   }
 
-  static long createOk(String token, String json) {
+  public static long createOk(String token, String json) {
     return create(token, json).then().statusCode(201).extract().jsonPath().getLong("id");
   }
 
-  static Response upload(String token, long id, String path, byte[] content) {
+  public static Response upload(String token, long id, String path, byte[] content) {
     return given()
         .header("Authorization", token)
         .contentType("application/octet-stream")
@@ -74,7 +74,7 @@ final class Fixtures {
         .put("/api/v1/artifacts/" + id + "/files/" + path);
   }
 
-  static Response download(String token, long id, String path) {
+  public static Response download(String token, long id, String path) {
     return given()
         .header("Authorization", token)
         .when()

@@ -35,4 +35,8 @@ public class ArtifactEntity {
 
   @Column(name = "created_by_work_request_id")
   public Long createdByWorkRequestId;
+
+  /** Own expiration delay in seconds; null: the workspace default; 0: kept forever. */
+  @Column(name = "expiration_delay_seconds")
+  public Long expirationDelaySeconds;
 }

@@ -48,8 +48,12 @@ public class ArtifactService {
     Map<String, DeclaredFile> files =
         request.files() == null ? Map.of() : new TreeMap<>(request.files());
     List<FieldError> errors =
-        ArtifactRules.validate(
-            request.category(), request.workspace(), request.workRequestId(), files);
+        new java.util.ArrayList<>(
+            ArtifactRules.validate(
+                request.category(), request.workspace(), request.workRequestId(), files));
+    if (request.expirationDelay() != null && request.expirationDelay().isNegative()) {
+      errors.add(new FieldError("expiration_delay", "must not be negative"));
+    }
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
@@ -64,6 +68,8 @@ public class ArtifactService {
     artifact.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     artifact.createdBy = caller.name();
     artifact.createdByWorkRequestId = workRequestId;
+    artifact.expirationDelaySeconds =
+        request.expirationDelay() == null ? null : request.expirationDelay().toSeconds();
     repository.persist(artifact);
 
     int reused = 0;

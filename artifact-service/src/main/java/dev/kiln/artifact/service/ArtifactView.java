@@ -18,6 +18,8 @@ import java.util.Map;
  * @param createdAt when it was created
  * @param createdBy who created it (a user name, or {@code wr:<id>} for a work request token)
  * @param workRequestId the work request that created it, or null
+ * @param expirationDelay its own expiration delay, or null when the workspace's default applies
+ * @param expireAt when it may be deleted by its own delay, or null (workspace default, or never)
  * @param files its files by path
  * @param filesToUpload the paths whose content has not been uploaded yet, sorted
  */
@@ -29,6 +31,8 @@ public record ArtifactView(
     Instant createdAt,
     String createdBy,
     Long workRequestId,
+    java.time.Duration expirationDelay,
+    Instant expireAt,
     Map<String, FileView> files,
     List<String> filesToUpload) {
 
@@ -59,6 +63,12 @@ public record ArtifactView(
         a.createdAt,
         a.createdBy,
         a.createdByWorkRequestId,
+        a.expirationDelaySeconds == null
+            ? null
+            : java.time.Duration.ofSeconds(a.expirationDelaySeconds),
+        a.expirationDelaySeconds == null || a.expirationDelaySeconds == 0
+            ? null
+            : a.createdAt.plusSeconds(a.expirationDelaySeconds),
         byPath,
         toUpload);
   }

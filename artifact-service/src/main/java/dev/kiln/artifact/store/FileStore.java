@@ -45,6 +45,13 @@ public interface FileStore {
    */
   Optional<PartialUpload> partial(String name, boolean create) throws IOException;
 
+  /**
+   * Deletes a stored content (retention removes contents no artifact uses any more).
+   *
+   * @return true when it was there
+   */
+  boolean delete(String sha256) throws IOException;
+
   /** Checks that the store can be written to (for the readiness probe). */
   void checkWritable() throws IOException;
 

@@ -122,6 +122,11 @@ public class LocalFileStore implements FileStore {
   }
 
   @Override
+  public boolean delete(String sha256) throws IOException {
+    return Files.deleteIfExists(blob(sha256));
+  }
+
+  @Override
   public InputStream open(String sha256) throws IOException {
     return Files.newInputStream(blob(sha256));
   }
