@@ -2,10 +2,13 @@ package dev.kiln.agent;
 
 import dev.kiln.agent.config.AgentConfig;
 import dev.kiln.agent.core.AgentCore;
+import dev.kiln.agent.core.AgentListener;
+import dev.kiln.agent.core.AgentSettings;
 import dev.kiln.agent.core.ArtifactUploader;
 import dev.kiln.agent.task.TaskRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,74 +20,132 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
-/** Wires the plain-Java agent into the Quarkus process: start, metrics, drain on SIGTERM. */
+/**
+ * Wires the plain-Java agent into the Quarkus process: builds it from the configuration on startup,
+ * exposes its state as metrics, and drains it on shutdown (SIGTERM).
+ */
 @ApplicationScoped
 public class AgentLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(AgentLifecycle.class);
 
   @Inject AgentConfig config;
   @Inject MeterRegistry registry;
 
-  @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "60s")
-  Duration drainTimeout;
+  @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+  String version;
 
   private ManagedChannel channel;
-  private AgentCore core;
+  private volatile AgentCore core;
 
   void start(@Observes StartupEvent event) {
+    // Plain text (h2c): the scheduler serves gRPC on its HTTP port. Keep-alive pings notice a
+    // scheduler that vanished without closing the connection.
     channel =
         ManagedChannelBuilder.forAddress(config.schedulerHost(), config.schedulerPort())
             .usePlaintext()
-            .keepAliveTime(30, TimeUnit.SECONDS)
+            .keepAliveTime(60, TimeUnit.SECONDS)
+            .keepAliveTimeout(20, TimeUnit.SECONDS)
             .build();
-    core =
+    AgentSettings settings =
+        new AgentSettings(
+            config.registrationToken(),
+            config.workerName().filter(n -> !n.isBlank()).orElseGet(AgentLifecycle::hostName),
+            config.concurrency(),
+            workDir(config.workDir()),
+            version,
+            config.heartbeatInterval(),
+            config.retryInitialBackoff(),
+            config.retryMaxBackoff(),
+            config.callTimeout());
+    AgentCore agent =
         new AgentCore(
-            new AgentCore.Settings(
-                config.registrationToken(),
-                config.workerName().filter(n -> !n.isBlank()).orElseGet(AgentLifecycle::hostName),
-                Math.max(1, config.concurrency()),
-                workDir(),
-                Duration.ofSeconds(10)),
+            settings,
             TaskRegistry.builtIn(),
             new ArtifactUploader(config.artifactUrl()),
-            channel);
-    registry.gauge("kiln_agent_running_work_requests", core, AgentCore::runningCount);
-    registry.gauge("kiln_agent_connected", core, c -> c.connected() ? 1 : 0);
-    core.start();
+            channel,
+            new AgentListener() {
+              @Override
+              public void connectionChanged(boolean connected) {
+                if (!connected) {
+                  registry.counter("kiln_agent_disconnections_total").increment();
+                }
+              }
+
+              @Override
+              public void assignmentDeclined(long workRequestId, int attempt, String why) {
+                registry.counter("kiln_agent_assignments_declined_total").increment();
+              }
+
+              @Override
+              public void attemptEnded(long workRequestId, int attempt, AttemptEnd end) {
+                registry
+                    .counter(
+                        "kiln_agent_attempts_total", "end", end.name().toLowerCase(Locale.ROOT))
+                    .increment();
+              }
+            });
+    Gauge.builder("kiln_agent_connected", agent, a -> a.connected() ? 1 : 0)
+        .description("1 while the agent holds a welcomed stream to the scheduler")
+        .register(registry);
+    Gauge.builder("kiln_agent_running_attempts", agent, AgentCore::runningCount)
+        .description("attempts running or queued on this agent")
+        .register(registry);
+    Gauge.builder("kiln_agent_concurrency", settings::concurrency)
+        .description("how many work requests this agent runs at once")
+        .register(registry);
+    LOG.infof(
+        "worker '%s' (concurrency %d, work dir %s) for the scheduler at %s:%d",
+        settings.workerName(),
+        settings.concurrency(),
+        settings.workDir(),
+        config.schedulerHost(),
+        config.schedulerPort());
+    core = agent;
+    agent.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    if (core != null) {
-      core.drain(
-          drainTimeout.minusSeconds(1).isNegative() ? drainTimeout : drainTimeout.minusSeconds(1));
+    AgentCore agent = core;
+    if (agent != null) {
+      agent.drain(config.drainGrace());
     }
     if (channel != null) {
       channel.shutdownNow();
     }
   }
 
-  public AgentCore core() {
-    return core;
+  /** The running agent, or empty before startup. */
+  public Optional<AgentCore> agent() {
+    return Optional.ofNullable(core);
   }
 
-  private Path workDir() {
+  private static Path workDir(Optional<String> configured) {
     try {
-      return config.workDir().filter(d -> !d.isBlank()).map(Path::of).isPresent()
-          ? Files.createDirectories(Path.of(config.workDir().get()))
+      Optional<String> dir = configured.filter(d -> !d.isBlank());
+      return dir.isPresent()
+          ? Files.createDirectories(Path.of(dir.get()))
           : Files.createTempDirectory("kiln-agent-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the agent's work directory", e);
     }
   }
 
+  /** The host's name: its FQDN when the resolver knows one, else the plain host name. */
   private static String hostName() {
     try {
-      return InetAddress.getLocalHost().getCanonicalHostName();
+      InetAddress local = InetAddress.getLocalHost();
+      String name = local.getHostName();
+      String canonical = local.getCanonicalHostName();
+      return canonical.startsWith(name + ".") ? canonical : name;
     } catch (IOException e) {
-      return "kiln-worker";
+      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("kiln-worker");
     }
   }
 }

@@ -1,12 +1,14 @@
 package dev.kiln.agent;
 
+import dev.kiln.agent.core.AgentCore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the agent holds a welcomed stream to the scheduler. */
+/** Ready only while the agent holds a stream the scheduler has welcomed, and is not draining. */
 @Readiness
 @ApplicationScoped
 public class SchedulerConnectionHealthCheck implements HealthCheck {
@@ -15,7 +17,14 @@ public class SchedulerConnectionHealthCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    boolean connected = lifecycle.core() != null && lifecycle.core().connected();
-    return HealthCheckResponse.named("scheduler-connection").status(connected).build();
+    Optional<AgentCore> agent = lifecycle.agent();
+    boolean connected = agent.map(AgentCore::connected).orElse(false);
+    boolean draining = agent.map(AgentCore::draining).orElse(false);
+    return HealthCheckResponse.named("scheduler-connection")
+        .status(connected && !draining)
+        .withData("connected", connected)
+        .withData("draining", draining)
+        .withData("running", agent.map(AgentCore::runningCount).orElse(0))
+        .build();
   }
 }

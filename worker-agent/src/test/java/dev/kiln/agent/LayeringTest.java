@@ -10,14 +10,29 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.kiln.agent", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
-  /** The agent's logic and tasks are plain Java (plus the gRPC stubs): no framework in them. */
+  /** The agent's logic and its tasks are plain Java (plus gRPC stubs): no framework in them. */
   @ArchTest
   static final ArchRule coreAndTasksAreFrameworkFree =
       noClasses()
           .that()
-          .resideInAnyPackage("..core..", "..task..")
+          .resideInAnyPackage("..agent.core..", "..agent.task..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "jakarta..", "io.quarkus..", "io.smallrye..", "org.eclipse.microprofile..");
+              "jakarta..",
+              "io.quarkus..",
+              "io.smallrye..",
+              "org.eclipse.microprofile..",
+              "io.micrometer..",
+              "io.vertx..");
+
+  /** Tasks know nothing of the scheduler protocol or the agent that runs them. */
+  @ArchTest
+  static final ArchRule tasksDoNotKnowTheAgent =
+      noClasses()
+          .that()
+          .resideInAPackage("..agent.task..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("..agent.core..", "io.grpc..", "dev.kiln.api..");
 }

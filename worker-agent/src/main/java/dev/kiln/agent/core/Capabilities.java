@@ -9,29 +9,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What this machine offers, reported to the scheduler as worker-provided tags. */
+/**
+ * What this machine offers, announced in Hello as worker-provided tags. Kept simple for now:
+ * architecture, CPUs, memory, the tasks it can run and its kind.
+ */
 public final class Capabilities {
 
   private Capabilities() {}
 
+  /** The tags of this machine and these tasks. */
   public static List<String> discover(TaskRegistry tasks) {
+    return tags(
+        hostArchitecture(), Runtime.getRuntime().availableProcessors(), totalMemoryBytes(), tasks);
+  }
+
+  static List<String> tags(String arch, int cpus, long memoryBytes, TaskRegistry tasks) {
     List<String> tags = new ArrayList<>();
-    tags.add("worker-type:worker");
-    tags.add("arch:" + hostArchitecture());
-    tags.add("cpu:" + Runtime.getRuntime().availableProcessors());
-    long memory = totalMemoryBytes();
-    if (memory > 0) {
-      tags.add("mem:" + Math.max(1, memory >> 30) + "G");
+    tags.add("arch:" + arch);
+    tags.add("cpu:" + cpus);
+    if (memoryBytes > 0) {
+      tags.add("mem:" + Math.max(1, Math.round(memoryBytes / (double) (1L << 30))) + "G");
     }
     for (WorkerTask task : tasks.all()) {
       tags.add("task:" + task.taskType() + ":" + task.taskName() + ":v" + task.version());
     }
+    tags.add("worker-type:worker");
     return tags;
   }
 
-  /**
-   * Debian's name of the host architecture: {@code dpkg --print-architecture}, else from os.arch.
-   */
+  /** Debian's name of the host architecture: {@code dpkg --print-architecture}, else os.arch. */
   static String hostArchitecture() {
     try {
       Process p =
@@ -42,19 +48,23 @@ public final class Capabilities {
           return arch;
         }
       }
+      p.destroyForcibly();
     } catch (IOException e) {
-      // no dpkg here
+      // no dpkg on this machine
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return switch (System.getProperty("os.arch")) {
+    return debianArchitecture(System.getProperty("os.arch"));
+  }
+
+  static String debianArchitecture(String osArch) {
+    return switch (osArch) {
       case "amd64", "x86_64" -> "amd64";
       case "aarch64", "arm64" -> "arm64";
-      case "x86", "i386", "i686" -> "i386";
+      case "x86", "i386", "i486", "i586", "i686" -> "i386";
       case "ppc64le" -> "ppc64el";
-      case "s390x" -> "s390x";
-      case "riscv64" -> "riscv64";
-      default -> System.getProperty("os.arch");
+      case "arm" -> "armhf";
+      default -> osArch; // s390x, riscv64 and others are spelt the same
     };
   }
 

@@ -1,11 +1,16 @@
 package dev.kiln.agent.task;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.List;
 
-/** {@code worker/noop}: succeeds or fails as {@code task_data.result} says. */
+/**
+ * {@code worker/noop} (integration testing): ends as {@code task_data.result} says, success for
+ * true and failure for false, and logs what it did.
+ */
 public final class NoopTask implements WorkerTask {
 
   @Override
@@ -25,17 +30,28 @@ public final class NoopTask implements WorkerTask {
 
   @Override
   public TaskOutcome run(TaskContext context) throws IOException {
-    boolean result = context.taskData().path("result").asBoolean(false);
-    Files.write(
-        context.logFile(),
-        List.of(
-            Instant.now()
-                + " noop: work request "
-                + context.workRequestId()
-                + " attempt "
-                + context.attempt(),
-            Instant.now() + " noop: task_data " + context.taskData(),
-            Instant.now() + " noop: result " + result + " -> " + (result ? "success" : "failure")));
-    return result ? TaskOutcome.success() : TaskOutcome.failure();
+    try (BufferedWriter log = Files.newBufferedWriter(context.logFile(), StandardCharsets.UTF_8)) {
+      line(
+          log,
+          "noop: start (work request "
+              + context.workRequestId()
+              + ", attempt "
+              + context.attempt()
+              + ")");
+      line(log, "noop: task_data " + context.taskData());
+      JsonNode result = context.taskData().get("result");
+      if (result == null || !result.isBoolean()) {
+        line(log, "noop: task_data.result must be a boolean: error");
+        return TaskOutcome.error("configure-failed", "task_data.result must be a boolean");
+      }
+      boolean success = result.booleanValue();
+      line(log, "noop: outcome " + (success ? "success" : "failure"));
+      return success ? TaskOutcome.success() : TaskOutcome.failure();
+    }
+  }
+
+  private static void line(BufferedWriter log, String text) throws IOException {
+    log.write(Instant.now() + " " + text);
+    log.newLine();
   }
 }

@@ -1,0 +1,46 @@
+package dev.kiln.agent.core;
+
+import dev.kiln.agent.task.TaskContext;
+import dev.kiln.agent.task.TaskOutcome;
+import dev.kiln.agent.task.WorkerTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code worker/gated}: logs, then waits until released (success) or interrupted. */
+final class GatedTask implements WorkerTask {
+
+  final CountDownLatch started = new CountDownLatch(1);
+  final CountDownLatch release = new CountDownLatch(1);
+  final CountDownLatch interrupted = new CountDownLatch(1);
+
+  @Override
+  public String taskType() {
+    return "worker";
+  }
+
+  @Override
+  public String taskName() {
+    return "gated";
+  }
+
+  @Override
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public TaskOutcome run(TaskContext context) throws IOException, InterruptedException {
+    Files.writeString(context.logFile(), "gated: started\n");
+    started.countDown();
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      interrupted.countDown();
+      throw e;
+    }
+    Files.writeString(
+        context.logFile(), "gated: released\n", java.nio.file.StandardOpenOption.APPEND);
+    return TaskOutcome.success();
+  }
+}
