@@ -35,4 +35,12 @@ class TaskDataRulesTest {
         "task_type", TaskDataRules.validate("server", "servernoop", Map.of()).get(0).field());
     assertEquals("task_data", TaskDataRules.validate("worker", "noop", null).get(0).field());
   }
+
+  @Test
+  void everyWorkerTaskOfTheCatalogueIsCheckedAgainstItsSchema() {
+    assertTrue(
+        TaskDataRules.validate("worker", "sbuild", Map.of("input", Map.of())).stream()
+            .anyMatch(e -> e.field().equals("task_data.input.source_artifact")),
+        "nested fields are named");
+  }
 }
