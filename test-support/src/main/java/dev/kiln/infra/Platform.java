@@ -152,6 +152,11 @@ public final class Platform implements AutoCloseable {
   }
 
   public KilnClient client() {
+    return client(ports, secrets);
+  }
+
+  /** A client of the platform running on these ports with these secrets. */
+  public static KilnClient client(PortPlan ports, PlatformSecrets secrets) {
     return new KilnClient(
         "http://127.0.0.1:" + ports.scheduler(),
         "http://127.0.0.1:" + ports.artifact(),

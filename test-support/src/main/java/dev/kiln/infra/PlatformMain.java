@@ -163,13 +163,9 @@ public final class PlatformMain {
   }
 
   private static KilnClient client(Path kiln) throws IOException {
-    PlatformSecrets secrets = PlatformSecrets.loadOrCreate(kiln.resolve("secrets.properties"));
-    Platform.PortPlan ports = Platform.PortPlan.local();
-    return new KilnClient(
-        "http://127.0.0.1:" + ports.scheduler(),
-        "http://127.0.0.1:" + ports.artifact(),
-        "http://127.0.0.1:" + ports.workflow(),
-        secrets.adminToken());
+    return Platform.client(
+        Platform.PortPlan.local(),
+        PlatformSecrets.loadOrCreate(kiln.resolve("secrets.properties")));
   }
 
   private static long startInfra(Path infraDir, Path runDir)

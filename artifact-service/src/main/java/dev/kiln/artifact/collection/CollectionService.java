@@ -1,5 +1,6 @@
 package dev.kiln.artifact.collection;
 
+import dev.kiln.artifact.domain.ArtifactAccess;
 import dev.kiln.artifact.domain.CollectionCategories;
 import dev.kiln.artifact.repository.ArtifactEntity;
 import dev.kiln.artifact.repository.ArtifactRepository;
@@ -80,14 +81,14 @@ public class CollectionService {
   @Transactional
   public CollectionView get(long id, Caller caller) {
     CollectionEntity c = load(id);
-    checkRead(caller, c.workspace);
+    ArtifactAccess.checkRead(caller, c.workspace);
     return CollectionView.of(c);
   }
 
   @Transactional
   public List<CollectionItemView> items(long id, Caller caller) {
     CollectionEntity c = load(id);
-    checkRead(caller, c.workspace);
+    ArtifactAccess.checkRead(caller, c.workspace);
     return repository.activeItems(id).stream().map(CollectionItemView::of).toList();
   }
 
@@ -164,16 +165,6 @@ public class CollectionService {
 
   private CollectionEntity load(long id) {
     return repository.find(id).orElseThrow(() -> ApiException.notFound("collection " + id));
-  }
-
-  static void checkRead(Caller caller, String workspace) {
-    if (caller.isAdmin()) {
-      return;
-    }
-    if (caller.kind() == Caller.Kind.WORK_REQUEST && workspace.equals(caller.workspace())) {
-      return;
-    }
-    throw ApiException.forbidden("no access to workspace " + workspace);
   }
 
   private static void requireAdmin(Caller caller, String what) {

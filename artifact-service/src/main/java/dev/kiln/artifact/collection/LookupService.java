@@ -1,6 +1,7 @@
 package dev.kiln.artifact.collection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.artifact.domain.ArtifactAccess;
 import dev.kiln.artifact.domain.CollectionCategories;
 import dev.kiln.artifact.domain.Lookup;
 import dev.kiln.artifact.repository.ArtifactEntity;
@@ -49,7 +50,7 @@ public class LookupService {
     if (request.workspace() == null || request.workspace().isBlank()) {
       throw ApiException.invalidField("workspace", "is required");
     }
-    CollectionService.checkRead(caller, request.workspace());
+    ArtifactAccess.checkRead(caller, request.workspace());
     Map<String, LookupResult> results = new LinkedHashMap<>();
     for (Map.Entry<String, LookupRequest.Item> e : request.lookups().entrySet()) {
       results.put(e.getKey(), resolveOne("lookups." + e.getKey(), e.getValue(), request, caller));
@@ -295,7 +296,7 @@ public class LookupService {
     if (!a.workspace.equals(workspace)) {
       throw ApiException.notFound("(" + field + "): artifact " + id + " in workspace " + workspace);
     }
-    CollectionService.checkRead(caller, a.workspace);
+    ArtifactAccess.checkRead(caller, a.workspace);
     return ArtifactView.of(a, artifacts.filesOf(a.id));
   }
 

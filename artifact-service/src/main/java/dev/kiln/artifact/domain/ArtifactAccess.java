@@ -72,7 +72,8 @@ public final class ArtifactAccess {
   }
 
   /**
-   * Checks that the caller may read an artifact and its files.
+   * Checks that the caller may read in a workspace: its artifacts and their files, its collections
+   * and lookups.
    *
    * @throws ApiException FORBIDDEN when the caller may not
    */
@@ -83,7 +84,7 @@ public final class ArtifactAccess {
       case WORK_REQUEST:
         if (!artifactWorkspace.equals(caller.workspace())) {
           throw ApiException.forbidden(
-              "a work request token may only read artifacts of its own workspace '"
+              "a work request token may only read in its own workspace '"
                   + caller.workspace()
                   + "'");
         }

@@ -3,6 +3,7 @@ package dev.kiln.scheduler.domain;
 import dev.kiln.common.problem.FieldError;
 import dev.kiln.task.TaskJson;
 import dev.kiln.task.TaskRegistry;
+import dev.kiln.task.TaskType;
 import dev.kiln.task.server.TaskCatalogue;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,9 @@ package dev.kiln.scheduler.service;
 
 import dev.kiln.common.auth.WorkRequestToken;
 import dev.kiln.scheduler.config.SchedulerConfig;
-import dev.kiln.scheduler.domain.TaskType;
 import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
+import dev.kiln.task.TaskType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
