@@ -2,12 +2,14 @@ package dev.kiln.artifact;
 
 import static io.restassured.RestAssured.given;
 
+import dev.kiln.common.auth.UserToken;
 import dev.kiln.common.auth.WorkRequestToken;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 
 /** Tokens, contents and requests the artifact tests share. */
@@ -23,6 +25,11 @@ public final class Fixtures {
     return "Bearer "
         + new WorkRequestToken(workRequestId, 1, workspace, Instant.now().plusSeconds(600))
             .sign(SECRET);
+  }
+
+  /** A user token with these roles ({@code viewer}, {@code contributor}, {@code owner}). */
+  public static String userToken(String user, Map<String, String> roles) {
+    return "Bearer " + UserToken.issue(user, roles, null, Instant.now()).sign(SECRET);
   }
 
   /** Content no other test uses. */

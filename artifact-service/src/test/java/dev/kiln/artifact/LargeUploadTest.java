@@ -42,7 +42,7 @@ class LargeUploadTest {
     long id =
         createOk(
             ADMIN,
-            "{\"category\":\"debian:system-image\",\"workspace\":\"System\",\"data\":{},"
+            "{\"category\":\"kiln:generic\",\"workspace\":\"System\",\"data\":{},"
                 + "\"files\":"
                 + Fixtures.filesJson("image.qcow2", SIZE, sha)
                 + "}");

@@ -45,6 +45,15 @@ public final class KilnClient {
             .build());
   }
 
+  /** Issues a user token (the client's token must be the administrator's). */
+  public Reply issueUserToken(String json) throws IOException, InterruptedException {
+    return send(
+        request(scheduler + "/api/v1/user-tokens")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   public Reply workRequest(long id) throws IOException, InterruptedException {
     return send(request(scheduler + "/api/v1/work-requests/" + id).GET().build());
   }

@@ -99,7 +99,41 @@ public final class PlatformMain {
         ports.scheduler(),
         secrets.adminToken(),
         runDir);
+    sampleUserToken(platform.client(), kiln);
     return sample;
+  }
+
+  /**
+   * Has the scheduler issue a token for a sample user, contributor of the {@code System} workspace,
+   * and keeps it (mode 600) in {@code .kiln/user-token}.
+   */
+  private static void sampleUserToken(KilnClient client, Path kiln) {
+    try {
+      KilnClient.Reply issued =
+          client.issueUserToken(
+              "{\"user\":\"demo\",\"workspaces\":{\"System\":\"contributor\"},"
+                  + "\"expires_in\":\"P30D\"}");
+      if (issued.status() != 201 || issued.body() == null) {
+        System.out.println("  user token      not issued: HTTP " + issued.status());
+        return;
+      }
+      Path file = kiln.resolve("user-token");
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, issued.body().path("token").asText() + "\n");
+      System.out.println(
+          "  user token      .kiln/user-token (user demo, contributor of workspace System,"
+              + " until "
+              + issued.body().path("expires_at").asText()
+              + ")");
+    } catch (IOException e) {
+      System.out.println("  user token      not issued: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Submits a noop work request of each result and shows what became of it. */

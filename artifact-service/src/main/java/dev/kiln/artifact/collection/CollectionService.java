@@ -27,7 +27,6 @@ public class CollectionService {
 
   @Transactional
   public CollectionView create(NewCollection request, Caller caller) {
-    requireAdmin(caller, "create collections");
     List<FieldError> errors = new ArrayList<>();
     if (request.category() == null || !CollectionCategories.ALL.contains(request.category())) {
       errors.add(
@@ -58,6 +57,7 @@ public class CollectionService {
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
+    ArtifactAccess.checkConfigure(caller, request.workspace(), "create collections");
     if (repository.find(request.workspace(), request.category(), name).isPresent()) {
       throw ApiException.conflict(
           "collection "
@@ -94,8 +94,8 @@ public class CollectionService {
 
   @Transactional
   public CollectionItemView addItem(long collectionId, NewCollectionItem request, Caller caller) {
-    requireAdmin(caller, "change collections");
     CollectionEntity c = load(collectionId);
+    ArtifactAccess.checkChangeItems(caller, c.workspace);
     CollectionItemEntity item = new CollectionItemEntity();
     item.collectionId = c.id;
     item.data = request.data() == null ? Map.of() : request.data();
@@ -153,7 +153,7 @@ public class CollectionService {
 
   @Transactional
   public void removeItem(long collectionId, String name, Caller caller) {
-    requireAdmin(caller, "change collections");
+    ArtifactAccess.checkChangeItems(caller, load(collectionId).workspace);
     CollectionItemEntity item =
         repository
             .activeItem(collectionId, name)
@@ -165,11 +165,5 @@ public class CollectionService {
 
   private CollectionEntity load(long id) {
     return repository.find(id).orElseThrow(() -> ApiException.notFound("collection " + id));
-  }
-
-  private static void requireAdmin(Caller caller, String what) {
-    if (!caller.isAdmin()) {
-      throw ApiException.forbidden("only administrators may " + what + " yet");
-    }
   }
 }

@@ -1,14 +1,18 @@
 package dev.kiln.artifact.domain;
 
 import dev.kiln.common.auth.Caller;
+import dev.kiln.common.auth.UserRole;
 import dev.kiln.common.problem.ApiException;
 import java.util.Objects;
 
 /**
- * Who may create, upload to and read which artifacts. An administrator may do anything. A work
- * request token reaches its own workspace only: it creates artifacts there for its own work
- * request, uploads to the artifacts of its work request, and reads any artifact of the workspace.
- * Other callers are refused until workspaces have members.
+ * Who may do what in a workspace. An administrator may do anything. A user acts by the role the
+ * user token gives in the workspace (Debusine's roles): a viewer reads artifacts, files, relations,
+ * collections and lookups; a contributor also creates artifacts, uploads their files, adds
+ * relations and collection items; an owner also creates collections and sets the workspace's
+ * retention. A work request token reaches its own workspace only: it creates artifacts there for
+ * its own work request, uploads to the artifacts of its work request, relates them, and reads any
+ * artifact of the workspace. Every refusal is FORBIDDEN and names the missing role.
  */
 public final class ArtifactAccess {
 
@@ -41,13 +45,20 @@ public final class ArtifactAccess {
         }
         return caller.workRequestId();
       default:
-        throw ApiException.forbidden(
-            "only administrators and work request tokens may create artifacts");
+        requireRole(caller, workspace, UserRole.CONTRIBUTOR, "create artifacts");
+        if (requestedWorkRequestId != null) {
+          // Debusine: only a worker's token may say which work request made an artifact
+          throw ApiException.forbidden(
+              "only a work request token (or an administrator) may set work_request_id");
+        }
+        return null;
     }
   }
 
   /**
-   * Checks that the caller may upload files to an artifact.
+   * Checks that the caller may upload files to an artifact. A contributor may upload to the
+   * artifacts of the workspace that no work request created (the content is checked against the
+   * declared SHA-256 either way); those of a work request take its token.
    *
    * @throws ApiException FORBIDDEN when the caller may not
    */
@@ -66,14 +77,19 @@ public final class ArtifactAccess {
         }
         return;
       default:
-        throw ApiException.forbidden(
-            "only administrators and work request tokens may upload files");
+        requireRole(caller, artifactWorkspace, UserRole.CONTRIBUTOR, "upload files");
+        if (artifactWorkRequestId != null) {
+          throw ApiException.forbidden(
+              "the files of an artifact of work request "
+                  + artifactWorkRequestId
+                  + " are uploaded with that work request's token");
+        }
     }
   }
 
   /**
-   * Checks that the caller may read in a workspace: its artifacts and their files, its collections
-   * and lookups.
+   * Checks that the caller may read in a workspace: its artifacts and their files, relations, its
+   * collections and lookups.
    *
    * @throws ApiException FORBIDDEN when the caller may not
    */
@@ -90,8 +106,91 @@ public final class ArtifactAccess {
         }
         return;
       default:
+        requireRole(caller, artifactWorkspace, UserRole.VIEWER, "read");
+    }
+  }
+
+  /**
+   * Checks that the caller may relate an artifact to a target: a work request token its own
+   * artifacts to artifacts of its workspace; a user, as contributor of the artifact's workspace, to
+   * artifacts the user may read.
+   *
+   * @throws ApiException FORBIDDEN when the caller may not
+   */
+  public static void checkRelate(
+      Caller caller, String artifactWorkspace, Long artifactWorkRequestId, String targetWorkspace) {
+    switch (caller.kind()) {
+      case ADMIN:
+        return;
+      case WORK_REQUEST:
+        if (!caller.workRequestId().equals(artifactWorkRequestId)
+            || !caller.workspace().equals(targetWorkspace)) {
+          throw ApiException.forbidden(
+              "a work request token may only relate its own artifacts to artifacts of its"
+                  + " workspace");
+        }
+        return;
+      default:
+        requireRole(caller, artifactWorkspace, UserRole.CONTRIBUTOR, "add relations");
+        requireRole(caller, targetWorkspace, UserRole.VIEWER, "relate to its artifacts");
+    }
+  }
+
+  /**
+   * Checks that the caller may add and remove items of a collection of the workspace: contributors.
+   *
+   * @throws ApiException FORBIDDEN when the caller may not
+   */
+  public static void checkChangeItems(Caller caller, String collectionWorkspace) {
+    requireUserRole(caller, collectionWorkspace, UserRole.CONTRIBUTOR, "change collection items");
+  }
+
+  /**
+   * Checks that the caller may create and configure the workspace's collections and its retention:
+   * owners.
+   *
+   * @throws ApiException FORBIDDEN when the caller may not
+   */
+  public static void checkConfigure(Caller caller, String workspace, String what) {
+    requireUserRole(caller, workspace, UserRole.OWNER, what);
+  }
+
+  /** Administrators, and users of at least {@code role}; work request tokens never. */
+  private static void requireUserRole(
+      Caller caller, String workspace, UserRole role, String action) {
+    switch (caller.kind()) {
+      case ADMIN:
+        return;
+      case WORK_REQUEST:
         throw ApiException.forbidden(
-            "only administrators and work request tokens may read artifacts");
+            "a work request token may not "
+                + action
+                + "; it takes the "
+                + role.wire()
+                + " role in workspace '"
+                + workspace
+                + "'");
+      default:
+        requireRole(caller, workspace, role, action);
+    }
+  }
+
+  private static void requireRole(Caller caller, String workspace, UserRole role, String action) {
+    if (caller.kind() != Caller.Kind.USER) {
+      throw ApiException.forbidden("only administrators and workspace members may " + action);
+    }
+    UserRole has = caller.roleIn(workspace).orElse(null);
+    if (has == null || !has.includes(role)) {
+      throw ApiException.forbidden(
+          "to "
+              + action
+              + " in workspace '"
+              + workspace
+              + "' the "
+              + role.wire()
+              + " role is needed; "
+              + caller.name()
+              + (has == null ? " has no role there" : " is " + has.wire() + " there"));
     }
   }
 }

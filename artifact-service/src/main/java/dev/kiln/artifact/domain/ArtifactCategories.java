@@ -6,7 +6,7 @@ import java.util.TreeSet;
 
 /**
  * The artifact categories the service accepts. Debusine's categories (see the reference, section
- * 5.1) and {@value #GENERIC} for anything else; the data of each category is not validated yet.
+ * 5.1) and {@value #GENERIC} for anything else; {@link ArtifactDataRules} checks the data of each.
  */
 public final class ArtifactCategories {
 

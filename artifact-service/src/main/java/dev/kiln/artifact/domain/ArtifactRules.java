@@ -14,11 +14,15 @@ public final class ArtifactRules {
   private ArtifactRules() {}
 
   /**
-   * Errors of an artifact submission, each naming its field (files by {@code files.<path>}); empty
-   * when it is valid.
+   * Errors of an artifact submission, each naming its field (files by {@code files.<path>}, data by
+   * {@code data.<path>}, see {@link ArtifactDataRules}); empty when it is valid.
    */
   public static List<FieldError> validate(
-      String category, String workspace, Long workRequestId, Map<String, DeclaredFile> files) {
+      String category,
+      String workspace,
+      Long workRequestId,
+      Map<String, DeclaredFile> files,
+      Map<String, Object> data) {
     List<FieldError> errors = new ArrayList<>();
     if (category == null || category.isBlank()) {
       errors.add(new FieldError("category", "is required"));
@@ -30,6 +34,8 @@ public final class ArtifactRules {
                   + category
                   + "'; known: "
                   + String.join(", ", ArtifactCategories.all())));
+    } else {
+      errors.addAll(ArtifactDataRules.validate(category, data));
     }
     if (workspace == null || workspace.isBlank()) {
       errors.add(new FieldError("workspace", "is required"));

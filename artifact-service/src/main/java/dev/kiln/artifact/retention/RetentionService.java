@@ -58,13 +58,8 @@ public class RetentionService {
     if (artifactId == targetId) {
       throw ApiException.invalidField("target", "an artifact cannot relate to itself");
     }
-    if (!caller.isAdmin()
-        && !(caller.kind() == Caller.Kind.WORK_REQUEST
-            && caller.workRequestId().equals(artifact.createdByWorkRequestId)
-            && caller.workspace().equals(target.workspace))) {
-      throw ApiException.forbidden(
-          "a work request token may only relate its own artifacts to artifacts of its workspace");
-    }
+    ArtifactAccess.checkRelate(
+        caller, artifact.workspace, artifact.createdByWorkRequestId, target.workspace);
     repository.addRelation(artifactId, targetId, type);
     return new Relation(artifactId, targetId, type);
   }
@@ -87,9 +82,7 @@ public class RetentionService {
 
   @Transactional
   public void setWorkspaceDefault(String workspace, Duration delay, Caller caller) {
-    if (!caller.isAdmin()) {
-      throw ApiException.forbidden("only administrators may change retention");
-    }
+    ArtifactAccess.checkConfigure(caller, workspace, "set the workspace's retention");
     if (delay == null || delay.isNegative()) {
       throw ApiException.invalidField(
           "default_expiration_delay", "must be a duration of 0 or more");

@@ -50,7 +50,11 @@ public class ArtifactService {
     List<FieldError> errors =
         new java.util.ArrayList<>(
             ArtifactRules.validate(
-                request.category(), request.workspace(), request.workRequestId(), files));
+                request.category(),
+                request.workspace(),
+                request.workRequestId(),
+                files,
+                request.data()));
     if (request.expirationDelay() != null && request.expirationDelay().isNegative()) {
       errors.add(new FieldError("expiration_delay", "must not be negative"));
     }

@@ -213,7 +213,11 @@ class CollectionLookupTest {
                 .header("Authorization", ADMIN)
                 .contentType("application/json")
                 .body(
-                    "{\"category\":\"debian:system-tarball\",\"workspace\":\"%s\",\"data\":{\"codename\":\"%s\",\"architecture\":\"%s\",\"vendor\":\"debian\"},\"files\":{}}"
+                    ("{\"category\":\"debian:system-tarball\",\"workspace\":\"%s\",\"data\":{"
+                            + "\"filename\":\"system.tar.xz\",\"vendor\":\"debian\",\"codename\":\"%s\","
+                            + "\"mirror\":\"http://deb.debian.org/debian\",\"components\":[\"main\"],"
+                            + "\"variant\":null,\"pkglist\":{},\"architecture\":\"%s\","
+                            + "\"with_dev\":true,\"with_init\":true},\"files\":{}}")
                         .formatted(ws, codename, arch))
                 .post("/api/v1/artifacts")
                 .then()

@@ -24,9 +24,10 @@ class ArtifactRulesTest {
                     "noop.log",
                     new DeclaredFile(3L, SHA),
                     "empty",
-                    new DeclaredFile(0L, Sha256.EMPTY)))
+                    new DeclaredFile(0L, Sha256.EMPTY)),
+                Map.of())
             .isEmpty());
-    assertTrue(ArtifactRules.validate("kiln:generic", "System", null, null).isEmpty());
+    assertTrue(ArtifactRules.validate("kiln:generic", "System", null, null, null).isEmpty());
   }
 
   @Test
@@ -38,7 +39,7 @@ class ArtifactRulesTest {
     files.put("empty", new DeclaredFile(0L, SHA));
 
     List<String> fields =
-        ArtifactRules.validate("debian:nope", " ", 0L, files).stream()
+        ArtifactRules.validate("debian:nope", " ", 0L, files, Map.of()).stream()
             .map(FieldError::field)
             .toList();
 
@@ -54,6 +55,21 @@ class ArtifactRulesTest {
             "files.nosize.sha256",
             "files.empty.sha256"),
         fields);
+  }
+
+  @Test
+  void dataErrorsComeWithTheOthers() {
+    assertEquals(
+        List.of("data.name", "data.version", "workspace"),
+        ArtifactRules.validate(
+                "debian:source-package",
+                "",
+                null,
+                null,
+                Map.of("type", "dpkg", "dsc_fields", Map.of()))
+            .stream()
+            .map(FieldError::field)
+            .toList());
   }
 
   @Test

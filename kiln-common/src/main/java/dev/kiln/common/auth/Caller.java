@@ -1,5 +1,8 @@
 package dev.kiln.common.auth;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Who made a request, as proven by its bearer token.
  *
@@ -8,9 +11,15 @@ package dev.kiln.common.auth;
  * @param workRequestId for {@link Kind#WORK_REQUEST} tokens: the work request they are scoped to
  * @param attempt for {@link Kind#WORK_REQUEST} tokens: the attempt they are scoped to
  * @param workspace for {@link Kind#WORK_REQUEST} tokens: the work request's workspace
+ * @param roles for {@link Kind#USER} tokens: the user's role in each workspace; empty otherwise
  */
 public record Caller(
-    String name, Kind kind, Long workRequestId, Integer attempt, String workspace) {
+    String name,
+    Kind kind,
+    Long workRequestId,
+    Integer attempt,
+    String workspace,
+    Map<String, UserRole> roles) {
 
   /** The kinds of caller. */
   public enum Kind {
@@ -20,6 +29,16 @@ public record Caller(
     USER,
     /** An agent acting for one attempt of one work request. */
     WORK_REQUEST
+  }
+
+  /** Copies the roles; none when null. */
+  public Caller {
+    roles = roles == null ? Map.of() : Map.copyOf(roles);
+  }
+
+  /** A caller without workspace roles. */
+  public Caller(String name, Kind kind, Long workRequestId, Integer attempt, String workspace) {
+    this(name, kind, workRequestId, attempt, workspace, Map.of());
   }
 
   public static Caller admin(String name) {
@@ -35,7 +54,16 @@ public record Caller(
         token.workspace());
   }
 
+  public static Caller forUser(UserToken token) {
+    return new Caller(token.user(), Kind.USER, null, null, null, token.workspaces());
+  }
+
   public boolean isAdmin() {
     return kind == Kind.ADMIN;
+  }
+
+  /** For a user: the role in a workspace, if any. Empty for other callers. */
+  public Optional<UserRole> roleIn(String workspace) {
+    return Optional.ofNullable(roles.get(workspace));
   }
 }

@@ -3,14 +3,17 @@ package dev.kiln.common.auth;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The default authenticator: the administrator token from configuration, and work request tokens
- * signed with the shared secret. A service that knows more kinds of token replaces it by producing
- * its own {@link TokenAuthenticator}.
+ * The default authenticator: the administrator token from configuration, work request tokens signed
+ * with the shared secret and, where the service enforces workspace roles, user tokens signed with a
+ * key derived from the same secret. A service that knows more kinds of token replaces it by
+ * producing its own {@link TokenAuthenticator}.
  */
 @ApplicationScoped
 public class ConfiguredTokenAuthenticator {
@@ -19,29 +22,42 @@ public class ConfiguredTokenAuthenticator {
   @ConfigProperty(name = "kiln.auth.admin-token")
   String adminToken;
 
-  /** Secret shared by the scheduler and the artifact service to sign work request tokens. */
+  /**
+   * Secret shared by the services to sign work request tokens and (with a derived key) user tokens.
+   */
   @ConfigProperty(name = "kiln.auth.work-request-token-secret")
   String workRequestTokenSecret;
+
+  /**
+   * Whether user tokens ({@code kusr1.…}) are accepted. Only a service whose endpoints check
+   * workspace roles may turn it on: elsewhere a user token would pass as an unrestricted caller.
+   */
+  @ConfigProperty(name = "kiln.auth.accept-user-tokens", defaultValue = "false")
+  boolean acceptUserTokens;
 
   @Produces
   @DefaultBean
   @ApplicationScoped
   TokenAuthenticator authenticator() {
-    String adminHash = Tokens.hash(adminToken);
+    byte[] adminHash = Tokens.hash(adminToken).getBytes(StandardCharsets.UTF_8);
     Clock clock = Clock.systemUTC();
+    String secret = workRequestTokenSecret;
+    boolean users = acceptUserTokens;
     return token -> {
-      if (WorkRequestToken.looksLikeOne(token)) {
-        try {
+      try {
+        if (WorkRequestToken.looksLikeOne(token)) {
           return Optional.of(
-              Caller.forWorkRequest(
-                  WorkRequestToken.verify(token, workRequestTokenSecret, clock.instant())));
-        } catch (IllegalArgumentException e) {
-          return Optional.empty();
+              Caller.forWorkRequest(WorkRequestToken.verify(token, secret, clock.instant())));
         }
+        if (UserToken.looksLikeOne(token)) {
+          return users
+              ? Optional.of(Caller.forUser(UserToken.verify(token, secret, clock.instant())))
+              : Optional.empty();
+        }
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
       }
-      if (java.security.MessageDigest.isEqual(
-          adminHash.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          Tokens.hash(token).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      if (MessageDigest.isEqual(adminHash, Tokens.hash(token).getBytes(StandardCharsets.UTF_8))) {
         return Optional.of(Caller.admin("admin"));
       }
       return Optional.empty();

@@ -1,13 +1,9 @@
 package dev.kiln.common.auth;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A token that grants an agent access to the artifact service for one attempt of one work request,
@@ -90,13 +86,6 @@ public record WorkRequestToken(
   }
 
   private static byte[] mac(String secret, byte[] payload) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update(ByteBuffer.wrap(payload));
-      return mac.doFinal();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-    }
+    return TokenMac.hmac(secret, payload);
   }
 }
