@@ -62,15 +62,20 @@ public class OutboxRepository {
   public long relayLockKey() {
     Long key = lockKey;
     if (key == null) {
-      Number oid =
-          (Number)
-              em.createNativeQuery(
-                      "SELECT CAST(CAST(CAST('outbox_event' AS regclass) AS oid) AS bigint)")
-                  .getSingleResult();
-      key = lockKey(oid.longValue());
+      key = lockKeyOf("outbox_event");
       lockKey = key;
     }
     return key;
+  }
+
+  /** The relay lock key of an outbox table, named as PostgreSQL resolves it (schema optional). */
+  public long lockKeyOf(String table) {
+    Number oid =
+        (Number)
+            em.createNativeQuery("SELECT CAST(CAST(CAST(?1 AS regclass) AS oid) AS bigint)")
+                .setParameter(1, table)
+                .getSingleResult();
+    return lockKey(oid.longValue());
   }
 
   static long lockKey(long tableOid) {
