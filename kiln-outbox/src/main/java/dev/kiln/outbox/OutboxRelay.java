@@ -2,6 +2,7 @@ package dev.kiln.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -64,6 +65,10 @@ public class OutboxRelay {
     if (config.batchSize() < 1 || config.batchSize() > EMITTER_BUFFER) {
       throw new IllegalStateException(
           "kiln.outbox.batch-size must be between 1 and " + EMITTER_BUFFER);
+    }
+    if (!QuarkusTransaction.requiringNew().call(outbox::tableExists)) {
+      LOG.info("no outbox_event table in this service's schema: the outbox relay does not run");
+      return;
     }
     published = registry.counter("kiln_outbox_published_total");
     failures = registry.counter("kiln_outbox_relay_failures_total");

@@ -85,6 +85,12 @@ public class OutboxRepository {
     return LOCK_PREFIX | tableOid;
   }
 
+  /** Whether this service has an outbox table (a service that only consumes events has none). */
+  public boolean tableExists() {
+    return Boolean.TRUE.equals(
+        em.createNativeQuery("SELECT to_regclass('outbox_event') IS NOT NULL").getSingleResult());
+  }
+
   /** Takes the relay lock for the current transaction; false if another replica holds it. */
   public boolean tryRelayLock() {
     Object locked =
