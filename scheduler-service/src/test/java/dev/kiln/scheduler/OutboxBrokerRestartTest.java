@@ -10,7 +10,7 @@ import dev.kiln.api.scheduler.v1.Assignment;
 import dev.kiln.api.scheduler.v1.WorkResult;
 import dev.kiln.infra.KilnInfraTestResource;
 import dev.kiln.infra.LocalInfra;
-import dev.kiln.scheduler.repository.OutboxRepository;
+import dev.kiln.outbox.OutboxRepository;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.quarkus.narayana.jta.QuarkusTransaction;

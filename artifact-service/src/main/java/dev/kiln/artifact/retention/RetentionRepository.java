@@ -73,16 +73,44 @@ public class RetentionRepository {
     return ids.stream().map(Number::longValue).toList();
   }
 
-  /** Deletes artifacts (their files and relations go with them), and old items naming them. */
-  public void deleteArtifacts(List<Long> ids) {
+  /**
+   * Deletes artifacts (their files and relations go with them), and old items naming them; returns
+   * what was deleted, for the expiry events.
+   */
+  @SuppressWarnings("unchecked")
+  public List<DeletedArtifact> deleteArtifacts(List<Long> ids) {
     Long[] array = ids.toArray(new Long[0]);
     em.createNativeQuery(
             "DELETE FROM collection_item WHERE artifact_id = ANY(?1) AND removed_at IS NOT NULL")
         .setParameter(1, array)
         .executeUpdate();
-    em.createNativeQuery("DELETE FROM artifact WHERE id = ANY(?1)")
-        .setParameter(1, array)
-        .executeUpdate();
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "DELETE FROM artifact WHERE id = ANY(?1)"
+                    + " RETURNING id, category, workspace, created_at, created_by_work_request_id")
+            .setParameter(1, array)
+            .getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new DeletedArtifact(
+                    ((Number) r[0]).longValue(),
+                    (String) r[1],
+                    (String) r[2],
+                    toInstant(r[3]),
+                    r[4] == null ? null : ((Number) r[4]).longValue()))
+        .sorted(java.util.Comparator.comparingLong(DeletedArtifact::id))
+        .toList();
+  }
+
+  private static Instant toInstant(Object value) {
+    if (value instanceof Instant i) {
+      return i;
+    }
+    if (value instanceof java.time.OffsetDateTime o) {
+      return o.toInstant();
+    }
+    return ((java.sql.Timestamp) value).toInstant();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.kiln.artifact.retention;
 
 import dev.kiln.artifact.domain.ArtifactAccess;
 import dev.kiln.artifact.repository.ArtifactRepository;
+import dev.kiln.artifact.service.ArtifactEvents;
 import dev.kiln.artifact.store.FileStore;
 import dev.kiln.common.auth.Caller;
 import dev.kiln.common.problem.ApiException;
@@ -38,6 +39,7 @@ public class RetentionService {
   public record Relation(long artifact, long target, String type) {}
 
   @Inject RetentionRepository repository;
+  @Inject ArtifactEvents events;
   @Inject ArtifactRepository artifacts;
   @Inject FileStore store;
   @Inject MeterRegistry registry;
@@ -112,7 +114,8 @@ public class RetentionService {
                   () -> {
                     List<Long> ids = repository.deletable(now, BATCH);
                     if (!ids.isEmpty()) {
-                      repository.deleteArtifacts(ids);
+                      // one artifact.expired.v1 per deleted artifact, committed with the delete
+                      events.expired(repository.deleteArtifacts(ids));
                     }
                     return ids.size();
                   });

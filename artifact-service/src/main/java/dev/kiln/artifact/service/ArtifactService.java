@@ -38,6 +38,7 @@ public class ArtifactService {
   @Inject ArtifactRepository repository;
   @Inject FileStore store;
   @Inject MeterRegistry registry;
+  @Inject ArtifactEvents events;
 
   /**
    * Creates an artifact. Files of 0 bytes, and files whose content the store holds for an artifact
@@ -93,6 +94,7 @@ public class ArtifactService {
       repository.persist(file);
     }
     ArtifactView view = ArtifactView.of(artifact, repository.filesOf(artifact.id));
+    events.created(view); // same transaction: the row and its event commit together
     registry.counter("kiln_artifacts_created_total", "category", artifact.category).increment();
     LOG.infof(
         "created artifact %d (%s) in workspace %s by %s: %d files, %d already stored",

@@ -7,22 +7,13 @@ import jakarta.persistence.EntityManager;
 import java.sql.Timestamp;
 import java.util.List;
 
-/** Processed events and recorded completions, in the workflow schema. */
+/**
+ * Recorded completions, in the workflow schema (processed events: kiln-outbox's ProcessedEvents).
+ */
 @ApplicationScoped
 public class CompletionRepository {
 
   @Inject EntityManager em;
-
-  /** Claims an event id; false when it was applied before (a redelivery). */
-  public boolean claimEvent(java.util.UUID eventId, String eventType) {
-    return em.createNativeQuery(
-                "INSERT INTO processed_event (event_id, event_type) VALUES (?1, ?2)"
-                    + " ON CONFLICT (event_id) DO NOTHING")
-            .setParameter(1, eventId)
-            .setParameter(2, eventType)
-            .executeUpdate()
-        == 1;
-  }
 
   public void insert(WorkRequestCompleted e) {
     em.createNativeQuery(

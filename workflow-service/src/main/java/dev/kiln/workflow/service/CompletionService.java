@@ -1,5 +1,6 @@
 package dev.kiln.workflow.service;
 
+import dev.kiln.outbox.ProcessedEvents;
 import dev.kiln.workflow.domain.WorkRequestCompleted;
 import dev.kiln.workflow.repository.CompletionRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,12 +17,13 @@ public class CompletionService {
   private static final Logger LOG = Logger.getLogger(CompletionService.class);
 
   @Inject CompletionRepository repository;
+  @Inject ProcessedEvents processed;
   @Inject MeterRegistry registry;
 
   /** Records a completion; returns false when the event had been applied already. */
   @Transactional
   public boolean apply(WorkRequestCompleted event) {
-    if (!repository.claimEvent(event.eventId(), WorkRequestCompleted.EVENT_TYPE)) {
+    if (!processed.claim(event.eventId(), WorkRequestCompleted.EVENT_TYPE)) {
       registry.counter("kiln_workflow_events_duplicate_total").increment();
       LOG.debugf("event %s already applied", event.eventId());
       return false;

@@ -1,9 +1,8 @@
-package dev.kiln.scheduler.messaging;
+package dev.kiln.outbox;
 
-import dev.kiln.scheduler.repository.OutboxEventEntity;
-import dev.kiln.scheduler.repository.OutboxRepository;
-import dev.kiln.scheduler.service.WorkRequestEvents;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -13,6 +12,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,27 +27,51 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes the outbox to Kafka in id order and marks rows published only once the broker has
- * acknowledged them: at-least-once delivery, deduplicated by consumers on {@code event_id}. One
- * replica relays at a time (a PostgreSQL advisory lock), which keeps per-key order.
+ * acknowledged them: at-least-once delivery, deduplicated by consumers on {@code event_id}. A
+ * failed batch is sent again whole. One replica relays at a time (a PostgreSQL advisory lock on
+ * this service's outbox table), which keeps per-key order across replicas.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
+  /** The outgoing channel every service's relay publishes on. */
+  public static final String CHANNEL = "kiln-outbox";
+
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-  private static final int BATCH = 256;
+  private static final int EMITTER_BUFFER = 1024;
+  private static final int PURGE_BATCH = 10_000;
+  private static final long PURGE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   @Inject OutboxRepository outbox;
+  @Inject OutboxConfig config;
   @Inject MeterRegistry registry;
 
   @Inject
-  @Channel("work-request-events")
-  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+  @Channel(CHANNEL)
+  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER)
   Emitter<String> emitter;
 
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean running;
+  private long lastPurge = System.nanoTime() - PURGE_EVERY_NANOS;
+  private Counter published;
+  private Counter failures;
 
   void start(@Observes StartupEvent event) {
+    if (!config.relayEnabled()) {
+      LOG.info("outbox relay disabled (kiln.outbox.relay-enabled=false)");
+      return;
+    }
+    if (config.batchSize() < 1 || config.batchSize() > EMITTER_BUFFER) {
+      throw new IllegalStateException(
+          "kiln.outbox.batch-size must be between 1 and " + EMITTER_BUFFER);
+    }
+    if (!QuarkusTransaction.requiringNew().call(outbox::tableExists)) {
+      LOG.info("no outbox_event table in this service's schema: the outbox relay does not run");
+      return;
+    }
+    published = registry.counter("kiln_outbox_published_total");
+    failures = registry.counter("kiln_outbox_relay_failures_total");
     running = true;
     Thread thread = new Thread(this::loop, "kiln-outbox-relay");
     thread.setDaemon(true);
@@ -59,8 +83,7 @@ public class OutboxRelay {
     wake.release();
   }
 
-  void onWritten(
-      @Observes(during = TransactionPhase.AFTER_SUCCESS) WorkRequestEvents.OutboxWritten event) {
+  void onWritten(@Observes(during = TransactionPhase.AFTER_SUCCESS) OutboxWritten event) {
     if (wake.availablePermits() == 0) {
       wake.release();
     }
@@ -68,18 +91,21 @@ public class OutboxRelay {
 
   private void loop() {
     long backoffMs = 100;
+    long maxBackoffMs = Math.max(backoffMs, config.maxBackoff().toMillis());
     while (running) {
       try {
-        wake.tryAcquire(1, TimeUnit.SECONDS);
+        wake.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         wake.drainPermits();
-        while (running && relayBatch() == BATCH) {
+        while (running && relayBatch() == config.batchSize()) {
           // keep draining
         }
+        purgeNowAndThen();
         backoffMs = 100;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
+        failures.increment();
         LOG.warnf("publishing the outbox failed (%s); retrying", e.getMessage());
         try {
           Thread.sleep(backoffMs);
@@ -87,7 +113,7 @@ public class OutboxRelay {
           Thread.currentThread().interrupt();
           return;
         }
-        backoffMs = Math.min(backoffMs * 2, 5_000);
+        backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
       }
     }
   }
@@ -98,22 +124,22 @@ public class OutboxRelay {
     if (!outbox.tryRelayLock()) {
       return 0;
     }
-    List<OutboxEventEntity> events = outbox.nextUnpublished(BATCH);
+    List<OutboxRepository.Pending> events = outbox.nextUnpublished(config.batchSize());
     if (events.isEmpty()) {
       return 0;
     }
     List<CompletableFuture<Void>> acks = new ArrayList<>(events.size());
-    for (OutboxEventEntity e : events) {
+    for (OutboxRepository.Pending e : events) {
       CompletableFuture<Void> ack = new CompletableFuture<>();
       RecordHeaders headers = new RecordHeaders();
-      headers.add("event_type", e.eventType.getBytes(StandardCharsets.UTF_8));
-      headers.add("event_id", e.eventId.toString().getBytes(StandardCharsets.UTF_8));
+      headers.add("event_type", e.eventType().getBytes(StandardCharsets.UTF_8));
+      headers.add("event_id", e.eventId().getBytes(StandardCharsets.UTF_8));
       Message<String> message =
-          Message.of(e.payload)
+          Message.of(e.payload())
               .addMetadata(
                   OutgoingKafkaRecordMetadata.<String>builder()
-                      .withTopic(e.topic)
-                      .withKey(e.eventKey)
+                      .withTopic(e.topic())
+                      .withKey(e.key())
                       .withHeaders(headers)
                       .build())
               .withAck(
@@ -130,13 +156,33 @@ public class OutboxRelay {
       acks.add(ack);
     }
     try {
-      CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+      CompletableFuture.allOf(acks.toArray(new CompletableFuture[0]))
+          .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Kafka", e);
     } catch (Exception e) {
       // Nothing is marked: the whole batch is sent again (consumers deduplicate).
       throw new IllegalStateException("Kafka did not acknowledge the batch: " + e.getMessage(), e);
     }
-    outbox.markPublished(events.stream().map(ev -> ev.id).toList());
-    registry.counter("kiln_outbox_published_total").increment(events.size());
+    outbox.markPublished(events.stream().map(OutboxRepository.Pending::id).toList());
+    published.increment(events.size());
     return events.size();
+  }
+
+  private void purgeNowAndThen() {
+    if (System.nanoTime() - lastPurge < PURGE_EVERY_NANOS) {
+      return;
+    }
+    lastPurge = System.nanoTime();
+    Instant cutoff = Instant.now().minus(config.publishedRetention());
+    while (running && purgeBatch(cutoff) == PURGE_BATCH) {
+      // keep purging
+    }
+  }
+
+  @Transactional
+  int purgeBatch(Instant cutoff) {
+    return outbox.purgePublished(cutoff, PURGE_BATCH);
   }
 }
