@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real S3-API server over a local directory: <a href="https://github.com/gaul/s3proxy">s3proxy</a>
- * with its {@code filesystem-nio2} backend, run as a child JVM from the jars the {@code local-s3}
- * module resolved (its libraries never mix with the caller's). It signs and checks requests with
- * AWS Signature V4 like S3 does, and speaks path-style addressing on a free loopback port. Each
- * bucket is a directory of {@code dataDir}; objects are files.
+ * A real S3-API server over a local directory: <a
+ * href="https://github.com/gaul/s3proxy">s3proxy</a> with its {@code filesystem-nio2} backend, run
+ * as a child JVM from the jars the {@code local-s3} module resolved (its libraries never mix with
+ * the caller's). It signs and checks requests with AWS Signature V4 like S3 does, and speaks
+ * path-style addressing on a free loopback port. Each bucket is a directory of {@code dataDir};
+ * objects are files.
  */
 public final class LocalS3 implements AutoCloseable {
 

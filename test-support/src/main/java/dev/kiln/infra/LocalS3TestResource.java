@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * Points the artifact service's file store at a {@link LocalS3} of its own, started in a fresh
- * directory under {@code target/} with an empty bucket {@value #BUCKET}, and stopped with the
- * test resource. Use it from a {@code QuarkusTestProfile}'s {@code testResources()} so that only
- * the test classes of that profile run against S3.
+ * directory under {@code target/} with an empty bucket {@value #BUCKET}, and stopped with the test
+ * resource. Use it from a {@code QuarkusTestProfile}'s {@code testResources()} so that only the
+ * test classes of that profile run against S3.
  */
 public class LocalS3TestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -39,14 +39,22 @@ public class LocalS3TestResource implements QuarkusTestResourceLifecycleManager 
     }
     current = s3;
     return Map.of(
-        "kiln.artifacts.store.kind", "s3",
-        "kiln.artifacts.store.s3.endpoint", s3.endpoint(),
-        "kiln.artifacts.store.s3.region", LocalS3.REGION,
-        "kiln.artifacts.store.s3.bucket", BUCKET,
-        "kiln.artifacts.store.s3.prefix", PREFIX,
-        "kiln.artifacts.store.s3.path-style-access", "true",
-        "kiln.artifacts.store.s3.access-key-id", LocalS3.ACCESS_KEY_ID,
-        "kiln.artifacts.store.s3.secret-access-key", LocalS3.SECRET_ACCESS_KEY);
+        "kiln.artifacts.store.kind",
+        "s3",
+        "kiln.artifacts.store.s3.endpoint",
+        s3.endpoint(),
+        "kiln.artifacts.store.s3.region",
+        LocalS3.REGION,
+        "kiln.artifacts.store.s3.bucket",
+        BUCKET,
+        "kiln.artifacts.store.s3.prefix",
+        PREFIX,
+        "kiln.artifacts.store.s3.path-style-access",
+        "true",
+        "kiln.artifacts.store.s3.access-key-id",
+        LocalS3.ACCESS_KEY_ID,
+        "kiln.artifacts.store.s3.secret-access-key",
+        LocalS3.SECRET_ACCESS_KEY);
   }
 
   /** The server of the running test resource, for tests that look at the bucket themselves. */
