@@ -31,6 +31,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -147,6 +148,9 @@ public final class S3FileStore implements FileStore, AutoCloseable {
             // trailers are not understood by every S3-compatible store
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            // and where S3 needs one (DeleteObjects), the Content-MD5 every store knows rather
+            // than the CRC32 header that SDK 2.30+ sends, which several stores refuse
+            .addPlugin(LegacyMd5Plugin.create())
             .credentialsProvider(credentials(config));
     config.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
