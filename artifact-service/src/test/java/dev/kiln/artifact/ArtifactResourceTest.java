@@ -21,25 +21,20 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.artifact.config.ArtifactConfig;
 import dev.kiln.artifact.domain.Sha256;
 import dev.kiln.infra.KilnInfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KilnInfraTestResource.class)
 class ArtifactResourceTest {
 
-  @Inject ArtifactConfig config;
+  @Inject StoreInspector inspector;
 
   @Test
   void createUploadDownloadRoundTrip() {
@@ -121,7 +116,7 @@ class ArtifactResourceTest {
     long id = createOk(ADMIN, artifactJson("System", "noop.log", content));
     byte[] tampered = content.clone();
     tampered[0] ^= 1;
-    Set<Path> stagedBefore = stagedUploads();
+    Set<String> stagedBefore = inspector.uploadsInProgress();
 
     upload(ADMIN, id, "noop.log", tampered)
         .then()
@@ -139,14 +134,15 @@ class ArtifactResourceTest {
     download(ADMIN, id, "noop.log").then().statusCode(409).contentType("application/problem+json");
     assertEquals(0, blobCount(sha256(tampered)));
     assertEquals(0, blobCount(sha256(content)));
-    assertEquals(stagedBefore, stagedUploads(), "the refused upload was not left behind");
+    assertEquals(
+        stagedBefore, inspector.uploadsInProgress(), "the refused upload was not left behind");
   }
 
   @Test
   void sizeMismatchIsRefused() throws IOException {
     byte[] content = uniqueContent();
     long id = createOk(ADMIN, artifactJson("System", "noop.log", content));
-    Set<Path> stagedBefore = stagedUploads();
+    Set<String> stagedBefore = inspector.uploadsInProgress();
 
     byte[] shorter = java.util.Arrays.copyOf(content, content.length - 1);
     upload(ADMIN, id, "noop.log", shorter)
@@ -160,7 +156,8 @@ class ArtifactResourceTest {
         .body("detail", org.hamcrest.Matchers.containsString("received more than"));
 
     download(ADMIN, id, "noop.log").then().statusCode(409);
-    assertEquals(stagedBefore, stagedUploads(), "the refused uploads were not left behind");
+    assertEquals(
+        stagedBefore, inspector.uploadsInProgress(), "the refused uploads were not left behind");
 
     // the right content is still accepted afterwards
     upload(ADMIN, id, "noop.log", content).then().statusCode(201);
@@ -382,16 +379,7 @@ class ArtifactResourceTest {
     given().get("/q/metrics").then().statusCode(200);
   }
 
-  private long blobCount(String sha) throws IOException {
-    Path files = config.store().local().root().resolve("files");
-    try (Stream<Path> all = Files.walk(files)) {
-      return all.filter(p -> p.getFileName().toString().equals(sha)).count();
-    }
-  }
-
-  private Set<Path> stagedUploads() throws IOException {
-    try (Stream<Path> all = Files.list(config.store().local().root().resolve("uploads"))) {
-      return all.collect(Collectors.toSet());
-    }
+  private long blobCount(String sha) {
+    return inspector.contentCount(sha);
   }
 }

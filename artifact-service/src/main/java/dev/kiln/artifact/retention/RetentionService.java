@@ -127,12 +127,12 @@ public class RetentionService {
     List<String> unreferenced =
         QuarkusTransaction.requiringNew().call(repository::deleteUnreferencedFiles);
     int filesDeleted = 0;
-    for (String sha256 : unreferenced) {
-      try {
-        filesDeleted += store.delete(sha256) ? 1 : 0;
-      } catch (IOException e) {
-        LOG.warnf("retention: could not delete content %s: %s", sha256, e.getMessage());
-      }
+    try {
+      filesDeleted = store.deleteAll(unreferenced);
+    } catch (IOException e) {
+      LOG.warnf(
+          "retention: could not delete all of %d contents: %s",
+          unreferenced.size(), e.getMessage());
     }
     registry.counter("kiln_artifacts_expired_total").increment(artifactsDeleted);
     registry.counter("kiln_files_deleted_total").increment(filesDeleted);

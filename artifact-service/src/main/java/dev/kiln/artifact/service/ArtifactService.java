@@ -158,7 +158,7 @@ public class ArtifactService {
   private void ensureEmptyContentStored() {
     try {
       if (!store.contains(Sha256.EMPTY)) {
-        try (FileStore.StagedUpload empty = store.stage()) {
+        try (FileStore.StagedUpload empty = store.stage(Sha256.EMPTY)) {
           empty.commit(Sha256.EMPTY);
         }
       }

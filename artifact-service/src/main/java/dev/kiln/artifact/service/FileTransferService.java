@@ -40,7 +40,7 @@ public class FileTransferService {
     ArtifactFile declared = artifacts.fileForUpload(artifactId, path, caller);
     HashingCopy.Received received;
     boolean newlyStored;
-    try (FileStore.StagedUpload staged = store.stage()) {
+    try (FileStore.StagedUpload staged = store.stage(declared.sha256())) {
       received = HashingCopy.copy(body, staged.output(), declared.size());
       registry.counter("kiln_artifact_upload_bytes_total").increment(received.size());
       if (!received.written()) {
@@ -120,56 +120,19 @@ public class FileTransferService {
    * caller closes the stream.
    */
   public InputStream open(ArtifactFile file, long offset, long length) {
-    InputStream in = open(file);
     try {
-      in.skipNBytes(offset);
+      return store.open(file.sha256(), offset, length);
     } catch (IOException e) {
-      try {
-        in.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new UncheckedIOException("cannot skip to byte " + offset + " of " + file.sha256(), e);
+      throw new UncheckedIOException(
+          "bytes "
+              + offset
+              + "-"
+              + (offset + length - 1)
+              + " of content "
+              + file.sha256()
+              + " cannot be read from the store",
+          e);
     }
-    return new java.io.FilterInputStream(in) {
-      private long remaining = length;
-
-      @Override
-      public int read() throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int b = super.read();
-        if (b >= 0) {
-          remaining--;
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int n = super.read(b, off, (int) Math.min(len, remaining));
-        if (n > 0) {
-          remaining -= n;
-        }
-        return n;
-      }
-
-      @Override
-      public long skip(long n) throws IOException {
-        long skipped = super.skip(Math.min(n, remaining));
-        remaining -= skipped;
-        return skipped;
-      }
-
-      @Override
-      public int available() throws IOException {
-        return (int) Math.min(super.available(), remaining);
-      }
-    };
   }
 
   private ApiException mismatch(ArtifactFile declared, String what) {

@@ -4,17 +4,29 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
  * Where file contents are kept, addressed by their SHA-256. A content is written once, through a
  * {@link StagedUpload} that becomes visible only when committed, so nothing partial is ever
- * readable. Implementations: {@link LocalFileStore}; an object store (S3) can follow.
+ * readable. Implementations: {@link LocalFileStore} (a directory) and {@link S3FileStore} (an
+ * S3-compatible bucket), chosen by {@code kiln.artifacts.store.kind}.
  */
 public interface FileStore {
 
   /** Starts receiving a content into a private staging area. */
   StagedUpload stage() throws IOException;
+
+  /**
+   * Starts receiving a content that was declared with this SHA-256. A store may then write it
+   * straight where that content lives, still invisible until {@link StagedUpload#commit} (an S3
+   * multipart upload completed only then), which saves a copy; committing it under another hash
+   * still works, at the price of that copy.
+   */
+  default StagedUpload stage(String expectedSha256) throws IOException {
+    return stage();
+  }
 
   /** Whether the store holds the content with this SHA-256. */
   boolean contains(String sha256);
@@ -25,6 +37,28 @@ public interface FileStore {
    * @throws java.nio.file.NoSuchFileException when the store does not hold it
    */
   InputStream open(String sha256) throws IOException;
+
+  /**
+   * Opens {@code length} bytes of a stored content from byte {@code offset}, which the caller
+   * checked against the content's size. Stores that can read from an offset (a ranged GET) do; the
+   * default skips on the stream, which is cheap only for files.
+   *
+   * @throws java.nio.file.NoSuchFileException when the store does not hold it
+   */
+  default InputStream open(String sha256, long offset, long length) throws IOException {
+    InputStream in = open(sha256);
+    try {
+      in.skipNBytes(offset);
+    } catch (IOException e) {
+      try {
+        in.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return new BoundedInputStream(in, length);
+  }
 
   /**
    * The stored content as a file on a local file system, when the store keeps it so: the server can
@@ -51,6 +85,34 @@ public interface FileStore {
    * @return true when it was there
    */
   boolean delete(String sha256) throws IOException;
+
+  /**
+   * Deletes stored contents, as few requests as the store allows (retention sweeps them in
+   * batches). Tries every one before it reports a failure.
+   *
+   * @return how many were deleted (an object store that cannot tell counts every one it was asked
+   *     to delete)
+   * @throws IOException the first failure, the others suppressed in it
+   */
+  default int deleteAll(Collection<String> sha256s) throws IOException {
+    int deleted = 0;
+    IOException failure = null;
+    for (String sha256 : sha256s) {
+      try {
+        deleted += delete(sha256) ? 1 : 0;
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return deleted;
+  }
 
   /** Checks that the store can be written to (for the readiness probe). */
   void checkWritable() throws IOException;
@@ -88,7 +150,11 @@ public interface FileStore {
     /** Where to append: writes go to the end of what was received so far. */
     OutputStream append() throws IOException;
 
-    /** Drops what was received past {@code size} bytes. */
+    /**
+     * Drops what was received past {@code size} bytes. {@code size} is at least what earlier
+     * requests left, the size this partial upload had when it was opened: a request only ever takes
+     * back what it appended itself.
+     */
     void truncate(long size) throws IOException;
 
     /** Reads what was received so far, from the first byte; the caller closes the stream. */

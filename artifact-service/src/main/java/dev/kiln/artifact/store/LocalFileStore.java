@@ -2,8 +2,6 @@ package dev.kiln.artifact.store;
 
 import dev.kiln.artifact.config.ArtifactConfig;
 import dev.kiln.artifact.domain.Sha256;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +24,6 @@ import org.jboss.logging.Logger;
  * ones). Both are on the same file system, so committing an upload is an atomic rename: a reader
  * sees the whole content or nothing.
  */
-@Singleton
 public class LocalFileStore implements FileStore {
 
   private static final Logger LOG = Logger.getLogger(LocalFileStore.class);
@@ -41,7 +38,6 @@ public class LocalFileStore implements FileStore {
   private final Path files;
   private final Path uploads;
 
-  @Inject
   public LocalFileStore(ArtifactConfig config) {
     this(config.store().local().root(), config.store().local().staleUploadAge());
   }

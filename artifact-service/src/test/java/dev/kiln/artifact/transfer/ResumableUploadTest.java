@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.artifact.config.ArtifactConfig;
+import dev.kiln.artifact.StoreInspector;
 import dev.kiln.infra.KilnInfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,8 +29,6 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Resumable uploads with {@code Content-Range}, against the running service and database. */
@@ -41,19 +39,14 @@ class ResumableUploadTest {
   @TestHTTPResource("/")
   URL base;
 
-  @Inject ArtifactConfig config;
+  @Inject StoreInspector inspector;
 
   private URI fileUri(long id, String path) throws Exception {
     return base.toURI().resolve("api/v1/artifacts/" + id + "/files/" + path);
   }
 
-  private Path partialFile(long id, String path) {
-    return config
-        .store()
-        .local()
-        .root()
-        .resolve("uploads")
-        .resolve("partial-" + ResumableUploads.partialName(id, path));
+  private boolean partialExists(long id, String path) {
+    return inspector.partialExists(ResumableUploads.partialName(id, path));
   }
 
   @Test
@@ -126,7 +119,7 @@ class ResumableUploadTest {
     HttpResponse<String> last = putChunk(file, content, resume, content.length - 1);
     assertEquals(201, last.statusCode(), last.body());
     assertTrue(last.body().contains("\"complete\":true"), last.body());
-    assertFalse(Files.exists(partialFile(id, "big.bin")), "the partial upload is gone");
+    assertFalse(partialExists(id, "big.bin"), "the partial upload is gone");
 
     HttpResponse<byte[]> download =
         TransferFixtures.HTTP.send(
@@ -200,12 +193,12 @@ class ResumableUploadTest {
     tampered[150_000] ^= 1;
 
     assertEquals(308, putChunk(file, tampered, 0, 99_999).statusCode());
-    assertTrue(Files.exists(partialFile(id, "m.bin")));
+    assertTrue(partialExists(id, "m.bin"));
     HttpResponse<String> last = putChunk(file, tampered, 100_000, 199_999);
     assertEquals(409, last.statusCode(), last.body());
     assertTrue(last.body().contains(sha256(tampered)), last.body());
 
-    assertFalse(Files.exists(partialFile(id, "m.bin")), "the partial upload was discarded");
+    assertFalse(partialExists(id, "m.bin"), "the partial upload was discarded");
     HttpResponse<String> after = probe(file, content.length);
     assertEquals(308, after.statusCode());
     assertNull(header(after, "Range"), "nothing is left of the refused content");
