@@ -24,7 +24,7 @@ import java.util.Set;
 /**
  * Figures for the scheduler's domain rules (bench/scheduler-domain.sh): classifying work requests
  * into tag classes, the compatibility index, dependency propagation and cycle checks. Medians of
- * several rounds after a warm-up, on whatever else the machine is doing.
+ * the CPU time of several rounds after a warm-up (the machine is shared).
  */
 public final class SchedulerDomainBench {
 
@@ -93,11 +93,11 @@ public final class SchedulerDomainBench {
               for (int i = 0; i < classes.size(); i++) {
                 copy.addTagClass(i, classes.get(i));
               }
-              long t0 = System.nanoTime();
+              long t0 = cpu();
               for (WorkerClass w : fresh) {
                 sink += copy.compatibleTagClassIds(w).length;
               }
-              lastInner = (System.nanoTime() - t0) / 1e9;
+              lastInner = (cpu() - t0) / 1e9;
             },
             true);
     long[] sizes = workers.stream().mapToLong(w -> index.compatibleTagClassIds(w).length).toArray();
@@ -155,7 +155,7 @@ public final class SchedulerDomainBench {
         propagateSeconds * 1e3);
     System.out.printf("cycle check, %d work requests / ~%d edges: %.1f ms%n", n, 3 * (n - 1),
         validateSeconds * 1e3);
-    System.out.println("(sink " + (sink % 10) + ")");
+    System.out.println("(times are CPU time of the benchmark thread, medians of " + rounds + " rounds; sink " + (sink % 10) + ")");
   }
 
   private static long sink;
@@ -165,18 +165,25 @@ public final class SchedulerDomainBench {
     return median(rounds, r, false);
   }
 
-  /** Median wall time of the rounds, in seconds, after two warm-up runs. */
+  /**
+   * Median CPU time of this thread over the rounds, in seconds, after two warm-up runs: CPU time,
+   * not wall time, because the machine is shared and a busy neighbour only stretches wall time.
+   */
   private static double median(int rounds, Runnable r, boolean inner) {
     r.run();
     r.run();
     double[] t = new double[rounds];
     for (int i = 0; i < rounds; i++) {
-      long t0 = System.nanoTime();
+      long t0 = cpu();
       r.run();
-      t[i] = inner ? lastInner : (System.nanoTime() - t0) / 1e9;
+      t[i] = inner ? lastInner : (cpu() - t0) / 1e9;
     }
     Arrays.sort(t);
     return t[rounds / 2];
+  }
+
+  static long cpu() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   private static TaskTags randomWork() {
