@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -134,6 +136,35 @@ class CompatibilityIndexTest {
       pairs += expected.length;
     }
     assertTrue(pairs > 0, "the random fleet must match something, or the test proves nothing");
+
+    // forget every third class, then add more under new ids (reusing freed slots)
+    Set<Long> removed = new TreeSet<>();
+    for (long i = 0; i < added.size(); i += 3) {
+      index.removeTagClass(i);
+      removed.add(i);
+    }
+    Map<Long, TagClass> live = new TreeMap<>();
+    for (int i = 0; i < added.size(); i++) {
+      if (!removed.contains((long) i)) {
+        live.put((long) i, added.get(i));
+      }
+    }
+    for (int i = 0; i < 100; i++) {
+      TagClass c = TagClass.of(pick(random, vocabulary, 3), pick(random, vocabulary, 3));
+      if (!live.containsValue(c)) {
+        index.addTagClass(1000 + i, c);
+        live.put(1000L + i, c);
+      }
+    }
+    workers.add(WorkerClass.of(vocabulary, List.of()));
+    for (WorkerClass w : workers) {
+      long[] expected =
+          live.entrySet().stream()
+              .filter(e -> e.getValue().canRunOn(w))
+              .mapToLong(Map.Entry::getKey)
+              .toArray();
+      assertArrayEquals(expected, index.compatibleTagClassIds(w), w.toString());
+    }
   }
 
   private static List<String> pick(Random random, List<String> vocabulary, int max) {
