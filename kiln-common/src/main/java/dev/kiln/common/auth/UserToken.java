@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.common.problem.FieldError;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -169,11 +167,7 @@ public record UserToken(
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a user token", e);
     }
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return PREFIX
-        + b64.encodeToString(payloadBytes)
-        + "."
-        + b64.encodeToString(TokenMac.hmac(key(secret), payloadBytes));
+    return TokenMac.seal(PREFIX, key(secret), payloadBytes);
   }
 
   /**
@@ -183,24 +177,7 @@ public record UserToken(
    *     expired
    */
   public static UserToken verify(String token, String secret, Instant now) {
-    if (!looksLikeOne(token)) {
-      throw new IllegalArgumentException("not a user token");
-    }
-    String[] parts = token.substring(PREFIX.length()).split("\\.", -1);
-    if (parts.length != 2) {
-      throw new IllegalArgumentException("malformed user token");
-    }
-    byte[] payloadBytes;
-    byte[] signature;
-    try {
-      payloadBytes = Base64.getUrlDecoder().decode(parts[0]);
-      signature = Base64.getUrlDecoder().decode(parts[1]);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("malformed user token");
-    }
-    if (!MessageDigest.isEqual(TokenMac.hmac(key(secret), payloadBytes), signature)) {
-      throw new IllegalArgumentException("user token signature does not match");
-    }
+    byte[] payloadBytes = TokenMac.open(token, PREFIX, key(secret), "user");
     UserToken parsed = parse(payloadBytes);
     if (!parsed.expiresAt().isAfter(now)) {
       throw new IllegalArgumentException("user token expired");

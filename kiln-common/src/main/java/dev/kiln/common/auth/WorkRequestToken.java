@@ -1,9 +1,7 @@
 package dev.kiln.common.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Base64;
 
 /**
  * A token that grants an agent access to the artifact service for one attempt of one work request,
@@ -32,12 +30,7 @@ public record WorkRequestToken(
   public String sign(String secret) {
     String payload =
         workRequestId + ":" + attempt + ":" + workspace + ":" + expiresAt.getEpochSecond();
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    byte[] payloadBytes = payload.getBytes(StandardCharsets.UTF_8);
-    return PREFIX
-        + b64.encodeToString(payloadBytes)
-        + "."
-        + b64.encodeToString(mac(secret, payloadBytes));
+    return TokenMac.seal(PREFIX, key(secret), payload.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -46,24 +39,7 @@ public record WorkRequestToken(
    * @throws IllegalArgumentException when the token is malformed, forged or expired
    */
   public static WorkRequestToken verify(String token, String secret, Instant now) {
-    if (!looksLikeOne(token)) {
-      throw new IllegalArgumentException("not a work request token");
-    }
-    String[] parts = token.substring(PREFIX.length()).split("\\.", -1);
-    if (parts.length != 2) {
-      throw new IllegalArgumentException("malformed work request token");
-    }
-    byte[] payloadBytes;
-    byte[] signature;
-    try {
-      payloadBytes = Base64.getUrlDecoder().decode(parts[0]);
-      signature = Base64.getUrlDecoder().decode(parts[1]);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("malformed work request token");
-    }
-    if (!MessageDigest.isEqual(mac(secret, payloadBytes), signature)) {
-      throw new IllegalArgumentException("work request token signature does not match");
-    }
+    byte[] payloadBytes = TokenMac.open(token, PREFIX, key(secret), "work request");
     String[] fields = new String(payloadBytes, StandardCharsets.UTF_8).split(":", -1);
     if (fields.length != 4) {
       throw new IllegalArgumentException("malformed work request token");
@@ -85,7 +61,8 @@ public record WorkRequestToken(
     return parsed;
   }
 
-  private static byte[] mac(String secret, byte[] payload) {
-    return TokenMac.hmac(secret, payload);
+  /** The raw secret (a user token's key is derived from it, see {@link UserToken}). */
+  private static byte[] key(String secret) {
+    return secret.getBytes(StandardCharsets.UTF_8);
   }
 }
