@@ -3,6 +3,7 @@ package dev.kiln.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.infra.InfraSettings;
 import dev.kiln.infra.LocalInfra;
+import dev.kiln.infra.LocalS3;
 import dev.kiln.infra.Platform;
 import dev.kiln.infra.PlatformSecrets;
 import dev.kiln.infra.ServiceProcess;
@@ -38,8 +39,11 @@ public final class ArtifactBench {
 
   public static void main(String[] args) throws Exception {
     long size = 1L << 30;
+    boolean s3 = false;
     for (String arg : args) {
-      if (arg.equals("--quick")) {
+      if (arg.equals("--s3")) {
+        s3 = true;
+      } else if (arg.equals("--quick")) {
         size = 128L << 20;
       } else if (arg.startsWith("--size-mib=")) {
         size = Long.parseLong(arg.substring("--size-mib=".length())) << 20;
@@ -51,13 +55,24 @@ public final class ArtifactBench {
     System.out.printf("bench: writing a %d MiB file of random bytes%n", size >> 20);
     String sha256 = writeRandom(source, size);
 
-    try (LocalInfra infra = LocalInfra.start(InfraSettings.ephemeral(dir.resolve("infra")))) {
+    try (LocalInfra infra = LocalInfra.start(InfraSettings.ephemeral(dir.resolve("infra")));
+        LocalS3 objectStore = s3 ? LocalS3.start(dir.resolve("s3"), "bench") : null) {
       PlatformSecrets secrets = PlatformSecrets.random();
       Map<String, String> env = Platform.serviceEnvironment(infra.settings(), secrets);
       int port = dev.kiln.infra.Ports.free();
       env.put("KILN_ARTIFACT_PORT", String.valueOf(port));
       Path store = Files.createDirectories(dir.resolve("store"));
       env.put("KILN_ARTIFACT_STORE_DIR", store.toString());
+      if (objectStore != null) {
+        // the S3 file store against s3proxy on this machine's disk (another JVM, over loopback)
+        System.out.println("bench: S3 file store, s3proxy at " + objectStore.endpoint());
+        env.put("KILN_ARTIFACT_STORE_KIND", "s3");
+        env.put("KILN_S3_ENDPOINT", objectStore.endpoint());
+        env.put("KILN_S3_BUCKET", "bench");
+        env.put("KILN_S3_PATH_STYLE_ACCESS", "true");
+        env.put("KILN_S3_ACCESS_KEY_ID", LocalS3.ACCESS_KEY_ID);
+        env.put("KILN_S3_SECRET_ACCESS_KEY", LocalS3.SECRET_ACCESS_KEY);
+      }
       try (ServiceProcess service =
           ServiceProcess.start(
                   root, Platform.ARTIFACT, port, env, dir, java.util.List.of("-Xmx256m"))

@@ -36,8 +36,9 @@ import org.jboss.logging.Logger;
  * <p>Hashing stays one pass over the bytes: the SHA-256 state is carried in memory from chunk to
  * chunk, updated as each byte is written. When that state is not there (the service restarted
  * between two chunks, or a write failed) the partial file is read once at completion instead. The
- * received size is the partial file's size, so no table is needed; partial uploads live on the
- * local disk of the service, so the chunks of one file must reach the same instance.
+ * received size is the partial upload's size in the store, so no table is needed. With the local
+ * store partial uploads live on the service's disk, so the chunks of one file must reach the same
+ * instance; with the S3 store they live in the bucket and any replica can take the next chunk.
  *
  * <p>One request at a time works on a given file: a second one waits up to {@value
  * #LOCK_WAIT_SECONDS} s (time for the request of a broken connection to notice) and is then refused
