@@ -35,15 +35,19 @@ public class FakeLookups implements LookupResolver {
   private final List<LookupBatch> batches = new CopyOnWriteArrayList<>();
   private final AtomicInteger transportFailures = new AtomicInteger();
   private final AtomicReference<CountDownLatch> gate = new AtomicReference<>();
+  private final AtomicInteger held = new AtomicInteger();
 
   @Override
   public Map<String, LookupOutcome> resolve(LookupBatch batch) {
     CountDownLatch g = gate.get();
     if (g != null) {
+      held.incrementAndGet();
       try {
         g.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        held.decrementAndGet();
       }
     }
     batches.add(batch);
@@ -91,6 +95,11 @@ public class FakeLookups implements LookupResolver {
   /** Holds every call until {@link #release()}. */
   public void hold() {
     gate.set(new CountDownLatch(1));
+  }
+
+  /** How many calls are waiting for {@link #release()}. */
+  public int held() {
+    return held.get();
   }
 
   public void release() {
