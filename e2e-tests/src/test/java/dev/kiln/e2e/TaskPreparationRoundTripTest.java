@@ -261,7 +261,8 @@ class TaskPreparationRoundTripTest {
               .setResult(WorkResult.WORK_RESULT_SUCCESS)
               .setOutputDataJson("{}")
               .build());
-      assertEquals("success", client.awaitTerminal(id, Duration.ofSeconds(30)).get("result").asText());
+      assertEquals(
+          "success", client.awaitTerminal(id, Duration.ofSeconds(30)).get("result").asText());
 
       // a lookup that finds nothing: error dynamic-data-failed, never assigned
       KilnClient.Reply failing =

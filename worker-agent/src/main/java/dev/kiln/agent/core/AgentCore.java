@@ -34,7 +34,8 @@ public final class AgentCore implements AutoCloseable {
     this.providedTags = discovered.tags();
     this.runner =
         new TaskRunner(settings, tasks, uploader, new Reporter(client, settings), listener);
-    this.connection = new SchedulerConnection(
+    this.connection =
+        new SchedulerConnection(
             client, settings, providedTags, discovered.system(), runner, listener);
   }
 

@@ -10,9 +10,9 @@ import dev.kiln.task.external.ExternalTaskDefinition;
 import dev.kiln.task.input.InputValues;
 import dev.kiln.task.model.EmptyTaskData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code worker/gated}: logs, then waits until released (success) or interrupted. */
