@@ -60,16 +60,20 @@ class PreparationTest {
   }
 
   private static long create(String ws, int source) {
+    return create(
+        "{'task_name': 'sbuild', 'workspace': '%s', 'task_data': {'input':"
+            + " {'source_artifact': '%d@artifacts'}, 'environment':"
+            + " 'debian/match:codename=bookworm'}}",
+        ws, source);
+  }
+
+  /** Submits a work request (JSON with single quotes, formatted with these arguments). */
+  private static long create(String json, Object... args) {
     return ((Number)
             given()
                 .header("Authorization", ADMIN)
                 .contentType("application/json")
-                .body(
-                    ("{'task_name': 'sbuild', 'workspace': '%s', 'task_data': {'input':"
-                            + " {'source_artifact': '%d@artifacts'}, 'environment':"
-                            + " 'debian/match:codename=bookworm'}}")
-                        .formatted(ws, source)
-                        .replace('\'', '"'))
+                .body(json.formatted(args).replace('\'', '"'))
                 .post("/api/v1/work-requests")
                 .then()
                 .statusCode(201)
@@ -244,43 +248,18 @@ class PreparationTest {
   void aMissingExplicitConfigurationCollectionEndsTheRequestAsError() throws Exception {
     String ws = workspace();
     environment(ws, 1);
-    long id =
-        ((Number)
-                given()
-                    .header("Authorization", ADMIN)
-                    .contentType("application/json")
-                    .body(
-                        ("{'task_name': 'noop', 'workspace': '%s', 'task_data': {'result': true}}")
-                            .formatted(ws)
-                            .replace('\'', '"'))
-                    .post("/api/v1/work-requests")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id"))
-            .longValue();
+    long id = create("{'task_name': 'noop', 'workspace': '%s', 'task_data': {'result': true}}", ws);
     // noop has no task_configuration key: a missing default collection is no configuration
     JsonNode noop = await(id, PreparationTest::prepared);
     assertEquals(noop.path("task_data"), noop.path("configured_task_data"));
 
     long sbuild =
-        ((Number)
-                given()
-                    .header("Authorization", ADMIN)
-                    .contentType("application/json")
-                    .body(
-                        ("{'task_name': 'sbuild', 'workspace': '%s', 'task_data': {'input':"
-                                + " {'source_artifact': '1@artifacts'}, 'environment':"
-                                + " 'debian/match:codename=bookworm', 'task_configuration':"
-                                + " 'nightly@debusine:task-configuration'}}")
-                            .formatted(ws)
-                            .replace('\'', '"'))
-                    .post("/api/v1/work-requests")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id"))
-            .longValue();
+        create(
+            "{'task_name': 'sbuild', 'workspace': '%s', 'task_data': {'input':"
+                + " {'source_artifact': '1@artifacts'}, 'environment':"
+                + " 'debian/match:codename=bookworm', 'task_configuration':"
+                + " 'nightly@debusine:task-configuration'}}",
+            ws);
     JsonNode wr = await(sbuild, w -> w.path("status").asText().equals("completed"));
     assertEquals("error", wr.path("result").asText());
     JsonNode error = wr.path("output_data").path("errors").get(0);

@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,19 +24,15 @@ public class Preparer {
   @Inject Dispatcher dispatcher;
   @Inject SchedulerConfig config;
 
-  private final Semaphore wake = new Semaphore(0);
-  private volatile boolean running;
+  private WakeableLoop loop;
 
   void start(@Observes StartupEvent event) {
-    running = true;
-    Thread thread = new Thread(this::loop, "kiln-preparer");
-    thread.setDaemon(true);
-    thread.start();
+    loop = new WakeableLoop("kiln-preparer", config.preparationInterval(), this::drain, LOG);
+    loop.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    running = false;
-    wake.release();
+    loop.stop();
   }
 
   void onWorkAvailable(
@@ -47,30 +41,20 @@ public class Preparer {
   }
 
   public void wakeUp() {
-    if (wake.availablePermits() == 0) {
-      wake.release();
+    if (loop != null) {
+      loop.wakeUp();
     }
   }
 
-  private void loop() {
-    while (running) {
-      try {
-        wake.tryAcquire(config.preparationInterval().toMillis(), TimeUnit.MILLISECONDS);
-        wake.drainPermits();
-        while (running) {
-          PreparationService.Pass pass = preparation.prepareNextBatch();
-          if (pass.prepared() > 0) {
-            dispatcher.wakeUp();
-          }
-          if (pass.taken() < config.preparationBatchSize() || pass.postponed() == pass.taken()) {
-            break;
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  /** Batch after batch until a batch is not full (or only postponed requests are left). */
+  private void drain() {
+    while (true) {
+      PreparationService.Pass pass = preparation.prepareNextBatch();
+      if (pass.prepared() > 0) {
+        dispatcher.wakeUp();
+      }
+      if (pass.taken() < config.preparationBatchSize() || pass.postponed() == pass.taken()) {
         return;
-      } catch (RuntimeException e) {
-        LOG.error("preparation pass failed; retrying", e);
       }
     }
   }
