@@ -68,12 +68,29 @@ public final class Platform implements AutoCloseable {
   public static Platform start(
       Path root, InfraSettings infra, PortPlan ports, PlatformSecrets secrets, Path runDir)
       throws IOException, InterruptedException {
+    return start(root, infra, ports, secrets, runDir, true);
+  }
+
+  /**
+   * Starts the three services and, if asked, the agent (a test that speaks the agent protocol
+   * itself starts none), and waits for each to be ready.
+   */
+  public static Platform start(
+      Path root,
+      InfraSettings infra,
+      PortPlan ports,
+      PlatformSecrets secrets,
+      Path runDir,
+      boolean withAgent)
+      throws IOException, InterruptedException {
     Map<String, String> common = serviceEnvironment(infra, secrets);
 
     List<ServiceProcess> started = new ArrayList<>();
     try {
       Map<String, String> scheduler = new HashMap<>(common);
       scheduler.put("KILN_SCHEDULER_PORT", String.valueOf(ports.scheduler()));
+      // task preparation resolves input fields through the artifact service's lookup API
+      scheduler.put("KILN_ARTIFACT_URL", "http://127.0.0.1:" + ports.artifact());
       Map<String, String> artifact = new HashMap<>(common);
       artifact.put("KILN_ARTIFACT_PORT", String.valueOf(ports.artifact()));
       Path store = runDir.resolve("artifact-store");
@@ -90,7 +107,9 @@ public final class Platform implements AutoCloseable {
       for (ServiceProcess p : started) {
         p.awaitReady(READY_TIMEOUT);
       }
-      started.add(startAgent(root, ports, secrets, runDir, "kiln-local-agent-1"));
+      if (withAgent) {
+        started.add(startAgent(root, ports, secrets, runDir, "kiln-local-agent-1"));
+      }
       return new Platform(ports, secrets, started);
     } catch (IOException | RuntimeException | InterruptedException e) {
       for (ServiceProcess p : started) {

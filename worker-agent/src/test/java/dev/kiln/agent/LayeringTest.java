@@ -35,4 +35,17 @@ class LayeringTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("..agent.core..", "io.grpc..", "dev.kiln.api..");
+
+  /**
+   * The agent uses the task SDK's worker side only: never the server side (DB tasks, lookups, task
+   * configuration), so nothing here can look anything up or see server data.
+   */
+  @ArchTest
+  static final ArchRule agentNeverUsesServerSideTaskClasses =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.kiln.agent..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.kiln.task.server..");
 }

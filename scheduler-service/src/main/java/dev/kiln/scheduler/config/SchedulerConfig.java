@@ -38,4 +38,35 @@ public interface SchedulerConfig {
   /** Kafka topic of work request events. */
   @WithDefault("kiln.work-requests")
   String workRequestTopic();
+
+  /**
+   * The architecture of a task whose task data names none (Debusine's server-defined fallback);
+   * never taken from the worker.
+   */
+  @WithDefault("amd64")
+  String fallbackArchitecture();
+
+  /** Base URL of the artifact service, whose batch lookup API resolves task input fields. */
+  @WithDefault("http://127.0.0.1:8082")
+  String artifactUrl();
+
+  /** Timeout of one call of the lookup API (connect and answer). */
+  @WithDefault("10s")
+  Duration lookupTimeout();
+
+  /** Validity of the workspace-scoped token the scheduler signs for each lookup call. */
+  @WithDefault("5m")
+  Duration lookupTokenValidity();
+
+  /** How many pending work requests one preparation pass takes at most. */
+  @WithDefault("500")
+  int preparationBatchSize();
+
+  /** Fallback period of the preparation loop when nothing wakes it. */
+  @WithDefault("1s")
+  Duration preparationInterval();
+
+  /** How long preparation waits before trying again after the lookup service was unreachable. */
+  @WithDefault("5s")
+  Duration preparationRetryDelay();
 }

@@ -2,9 +2,12 @@ package dev.kiln.scheduler.repository;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Map;
@@ -48,6 +51,10 @@ public class WorkRequestEntity {
   public Map<String, Object> taskData;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Column(name = "configured_task_data", insertable = false, updatable = false)
+  public Map<String, Object> configuredTaskData;
+
+  @JdbcTypeCode(SqlTypes.JSON)
   @Column(name = "dynamic_task_data")
   public Map<String, Object> dynamicTaskData;
 
@@ -84,4 +91,15 @@ public class WorkRequestEntity {
 
   @Column(name = "retry_count")
   public int retryCount;
+
+  /** Written by the preparation statement only (set-based), read here. */
+  @ManyToOne(fetch = FetchType.LAZY)
+  @JoinColumn(name = "tag_class_id", insertable = false, updatable = false)
+  public TagClassEntity tagClass;
+
+  @Column(name = "prepared_at", insertable = false, updatable = false)
+  public Instant preparedAt;
+
+  @Column(name = "prepare_after", insertable = false, updatable = false)
+  public Instant prepareAfter;
 }

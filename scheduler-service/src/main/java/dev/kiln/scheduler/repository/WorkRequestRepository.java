@@ -72,7 +72,7 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
                 "UPDATE work_request SET status = 'running', worker_id = ?1,"
                     + " attempt = attempt + 1, started_at = now(), lease_expires_at = ?2"
                     + " WHERE id = (SELECT id FROM work_request"
-                    + "   WHERE status = 'pending' AND task_type = ?3"
+                    + "   WHERE status = 'pending' AND prepared_at IS NOT NULL AND task_type = ?3"
                     + "   AND (SELECT count(*) FROM work_request r"
                     + "        WHERE r.worker_id = ?1 AND r.status = 'running')"
                     + "     < (SELECT w.concurrency FROM worker w WHERE w.id = ?1 AND w.enabled)"
@@ -130,6 +130,101 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
             "status = 'running' and leaseExpiresAt < ?1 and retryCount >= ?2",
             now,
             maxAutomaticRetries)
+        .withLock(LockModeType.PESSIMISTIC_WRITE)
+        .list();
+  }
+
+  /** Task types the scheduler prepares (those run by a worker process). */
+  public static final List<String> PREPARED_TYPES = List.of("worker", "signing", "server");
+
+  /**
+   * Pending work requests that still need preparation and are not postponed after a failed lookup
+   * call, oldest first.
+   */
+  public List<WorkRequestEntity> unprepared(Instant now, int limit) {
+    return find(
+            "status = 'pending' and preparedAt is null and taskType in ?1"
+                + " and (prepareAfter is null or prepareAfter <= ?2) order by id",
+            PREPARED_TYPES,
+            now)
+        .page(0, limit)
+        .list();
+  }
+
+  /**
+   * The ids of these tag classes (given as JSON rows {@code fingerprint, required_tags,
+   * provided_tags, required, provided}), inserting those not stored yet: two statements whatever
+   * the number of classes.
+   */
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, Long> tagClassIds(String rowsJson, String[] fingerprints) {
+    getEntityManager()
+        .createNativeQuery(
+            "INSERT INTO work_request_tag_class"
+                + " (fingerprint, required_tags, provided_tags, required, provided)"
+                + " SELECT u.fingerprint,"
+                + "   ARRAY(SELECT jsonb_array_elements_text(u.required_tags)),"
+                + "   ARRAY(SELECT jsonb_array_elements_text(u.provided_tags)),"
+                + "   u.required, u.provided"
+                + " FROM jsonb_to_recordset(CAST(?1 AS jsonb)) AS u(fingerprint text,"
+                + "   required_tags jsonb, provided_tags jsonb, required jsonb, provided jsonb)"
+                + " ORDER BY u.fingerprint"
+                + " ON CONFLICT (fingerprint) DO NOTHING")
+        .setParameter(1, rowsJson)
+        .executeUpdate();
+    List<Object[]> rows =
+        getEntityManager()
+            .createNativeQuery(
+                "SELECT fingerprint, id FROM work_request_tag_class WHERE fingerprint = ANY(?1)")
+            .setParameter(1, fingerprints)
+            .getResultList();
+    java.util.Map<String, Long> ids = new java.util.HashMap<>();
+    for (Object[] r : rows) {
+      ids.put((String) r[0], ((Number) r[1]).longValue());
+    }
+    return ids;
+  }
+
+  /**
+   * Stores the preparation of many work requests in one statement (JSON rows {@code id, configured,
+   * dynamic, tag_class_id}); a request that stopped being pending meanwhile (aborted) is left
+   * alone.
+   *
+   * @return how many were stored
+   */
+  public int markPrepared(String rowsJson) {
+    return getEntityManager()
+        .createNativeQuery(
+            "UPDATE work_request w SET configured_task_data = u.configured,"
+                + " dynamic_task_data = u.dynamic, tag_class_id = u.tag_class_id,"
+                + " prepared_at = now(), prepare_after = NULL"
+                + " FROM jsonb_to_recordset(CAST(?1 AS jsonb))"
+                + "   AS u(id bigint, configured jsonb, dynamic jsonb, tag_class_id bigint)"
+                + " WHERE w.id = u.id AND w.status = 'pending' AND w.prepared_at IS NULL")
+        .setParameter(1, rowsJson)
+        .executeUpdate();
+  }
+
+  /** Postpones the preparation of these work requests (the lookup service was unreachable). */
+  public int postponePreparation(List<Long> ids, Instant until) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return getEntityManager()
+        .createNativeQuery(
+            "UPDATE work_request SET prepare_after = ?1"
+                + " WHERE id = ANY(?2) AND status = 'pending' AND prepared_at IS NULL")
+        .setParameter(1, until)
+        .setParameter(2, ids.toArray(new Long[0]))
+        .executeUpdate();
+  }
+
+  /** These work requests, if still pending and unprepared, locked for an update. */
+  public List<WorkRequestEntity> unpreparedForUpdate(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return find("id in ?1 and status = 'pending' and preparedAt is null", ids)
         .withLock(LockModeType.PESSIMISTIC_WRITE)
         .list();
   }

@@ -55,7 +55,9 @@ public class DispatchService {
             wr.attempt,
             wr.taskType,
             wr.taskName,
-            wr.taskData,
+            // the configured task data: what the task runs with (dispatch takes prepared requests
+            // only)
+            wr.configuredTaskData != null ? wr.configuredTaskData : wr.taskData,
             wr.dynamicTaskData == null ? Map.of() : wr.dynamicTaskData,
             wr.workspace,
             token));

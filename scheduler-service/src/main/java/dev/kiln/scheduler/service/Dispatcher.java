@@ -9,8 +9,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,20 +25,15 @@ public class Dispatcher {
   @Inject DispatchService dispatch;
   @Inject SchedulerConfig config;
 
-  private final Semaphore wake = new Semaphore(0);
-  private volatile boolean running;
-  private Thread thread;
+  private WakeableLoop loop;
 
   void start(@Observes StartupEvent event) {
-    running = true;
-    thread = new Thread(this::loop, "kiln-dispatcher");
-    thread.setDaemon(true);
-    thread.start();
+    loop = new WakeableLoop("kiln-dispatcher", config.dispatchInterval(), this::dispatchAll, LOG);
+    loop.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    running = false;
-    wake.release();
+    loop.stop();
   }
 
   /** Work became available (after the transaction that made it so committed). */
@@ -50,25 +43,8 @@ public class Dispatcher {
   }
 
   public void wakeUp() {
-    if (wake.availablePermits() == 0) {
-      wake.release();
-    }
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        wake.tryAcquire(config.dispatchInterval().toMillis(), TimeUnit.MILLISECONDS);
-        wake.drainPermits();
-        if (running) {
-          dispatchAll();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("dispatch pass failed; retrying", e);
-      }
+    if (loop != null) {
+      loop.wakeUp();
     }
   }
 

@@ -2,15 +2,21 @@ package dev.kiln.scheduler.service;
 
 import dev.kiln.scheduler.repository.WorkRequestEntity;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
-/** A work request as the API shows it (snake_case on the wire). */
+/**
+ * A work request as the API shows it (snake_case on the wire). {@code configured_task_data}, {@code
+ * dynamic_task_data} and {@code tags} are null until the request is prepared.
+ */
 public record WorkRequestView(
     long id,
     String taskType,
     String taskName,
     Map<String, Object> taskData,
+    Map<String, Object> configuredTaskData,
     Map<String, Object> dynamicTaskData,
+    Tags tags,
     Map<String, Object> workflowData,
     String status,
     String result,
@@ -27,13 +33,23 @@ public record WorkRequestView(
     int retryCount,
     Map<String, Object> outputData) {
 
+  /**
+   * The tags computed at preparation, each {@code {"value", "provenance"}}.
+   *
+   * @param required task-required tags: the worker must provide each
+   * @param provided task-provided tags: the worker's required tags must be among them
+   */
+  public record Tags(List<Map<String, Object>> required, List<Map<String, Object>> provided) {}
+
   public static WorkRequestView of(WorkRequestEntity e) {
     return new WorkRequestView(
         e.id,
         e.taskType,
         e.taskName,
         e.taskData,
+        e.configuredTaskData,
         e.dynamicTaskData,
+        e.tagClass == null ? null : new Tags(e.tagClass.required, e.tagClass.provided),
         e.workflowData,
         e.status,
         e.result,

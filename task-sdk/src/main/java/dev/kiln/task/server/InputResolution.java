@@ -194,6 +194,9 @@ final class InputResolution {
     if (outcome instanceof LookupOutcome.Collection c) {
       return "collection " + c.collection().name() + "@" + c.collection().category();
     }
+    if (outcome instanceof LookupOutcome.BareItems b) {
+      return b.items().size() + " bare items";
+    }
     return "nothing";
   }
 

@@ -30,10 +30,13 @@ public final class AgentCore implements AutoCloseable {
       ManagedChannel channel,
       AgentListener listener) {
     SchedulerClient client = new SchedulerClient(channel, settings);
-    this.providedTags = Capabilities.discover(tasks);
+    Capabilities.Discovered discovered = Capabilities.discover(tasks, settings.workDir());
+    this.providedTags = discovered.tags();
     this.runner =
         new TaskRunner(settings, tasks, uploader, new Reporter(client, settings), listener);
-    this.connection = new SchedulerConnection(client, settings, providedTags, runner, listener);
+    this.connection =
+        new SchedulerConnection(
+            client, settings, providedTags, discovered.system(), runner, listener);
   }
 
   /** Starts connecting to the scheduler in the background. */

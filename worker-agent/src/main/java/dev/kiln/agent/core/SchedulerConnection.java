@@ -8,6 +8,7 @@ import dev.kiln.api.scheduler.v1.Hello;
 import dev.kiln.api.scheduler.v1.Lease;
 import dev.kiln.api.scheduler.v1.ServerMessage;
 import dev.kiln.api.scheduler.v1.Welcome;
+import dev.kiln.api.scheduler.v1.WorkerSystem;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -47,6 +48,7 @@ final class SchedulerConnection {
   private final SchedulerClient client;
   private final AgentSettings settings;
   private final List<String> providedTags;
+  private final WorkerSystem system;
   private final Handler handler;
   private final AgentListener listener;
   private final ScheduledExecutorService timers =
@@ -64,11 +66,13 @@ final class SchedulerConnection {
       SchedulerClient client,
       AgentSettings settings,
       List<String> providedTags,
+      WorkerSystem system,
       Handler handler,
       AgentListener listener) {
     this.client = client;
     this.settings = settings;
     this.providedTags = List.copyOf(providedTags);
+    this.system = system;
     this.handler = handler;
     this.listener = listener;
     this.thread = AgentCore.daemon(this::loop, "kiln-agent-connection");
@@ -165,6 +169,7 @@ final class SchedulerConnection {
             .setHello(
                 Hello.newBuilder()
                     .addAllProvidedTags(providedTags)
+                    .setSystem(system)
                     .setConcurrency(settings.concurrency())
                     .setAgentVersion(settings.agentVersion()))
             .build());

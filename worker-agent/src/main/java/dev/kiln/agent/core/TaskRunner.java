@@ -17,6 +17,8 @@ import dev.kiln.api.scheduler.v1.CompleteWorkRequestRequest;
 import dev.kiln.api.scheduler.v1.Lease;
 import dev.kiln.api.scheduler.v1.WorkResult;
 import dev.kiln.common.log.LogContext;
+import dev.kiln.task.TaskDataException;
+import dev.kiln.task.external.ExternalTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,7 +219,7 @@ final class TaskRunner implements SchedulerConnection.Handler {
     Assignment a = attempt.assignment;
     long started = System.nanoTime();
     LOG.infof("running %s/%s", a.getTaskType(), a.getTaskName());
-    WorkerTask task = tasks.find(a.getTaskType(), a.getTaskName()).orElse(null);
+    TaskRegistry.Entry task = tasks.entry(a.getTaskType(), a.getTaskName()).orElse(null);
     Path log = null;
     TaskOutcome outcome;
     if (task == null) {
@@ -225,7 +227,7 @@ final class TaskRunner implements SchedulerConnection.Handler {
           TaskOutcome.error(
               "unknown-task", "this agent has no task " + a.getTaskType() + "/" + a.getTaskName());
     } else {
-      log = dir.resolve(task.taskName() + ".log");
+      log = dir.resolve(task.runner().taskName() + ".log");
       outcome = runTask(task, a, dir, log);
     }
     if (stopped(attempt)) {
@@ -268,7 +270,7 @@ final class TaskRunner implements SchedulerConnection.Handler {
     };
   }
 
-  private TaskOutcome runTask(WorkerTask task, Assignment a, Path dir, Path log)
+  private TaskOutcome runTask(TaskRegistry.Entry entry, Assignment a, Path dir, Path log)
       throws InterruptedException {
     JsonNode taskData;
     JsonNode dynamicTaskData;
@@ -278,9 +280,20 @@ final class TaskRunner implements SchedulerConnection.Handler {
     } catch (JsonProcessingException e) {
       return TaskOutcome.error("configure-failed", "the task data is not a JSON object");
     }
+    ExternalTask<?> task;
+    try {
+      // the SDK's task from the configured task data and the resolved inputs: no lookups here
+      task = entry.definition().createForWorker(taskData, dynamicTaskData);
+    } catch (TaskDataException e) {
+      return TaskOutcome.error("configure-failed", "the task data is not valid: " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return TaskOutcome.error(
+          "configure-failed", "the dynamic task data is not valid: " + e.getMessage());
+    }
+    WorkerTask runner = entry.runner();
     try {
       Files.createDirectories(dir);
-      return task.run(
+      return runner.run(
           new TaskContext(
               a.getWorkRequestId(),
               a.getAttempt(),
@@ -288,7 +301,8 @@ final class TaskRunner implements SchedulerConnection.Handler {
               taskData,
               dynamicTaskData,
               dir,
-              log));
+              log,
+              task));
     } catch (IOException | RuntimeException e) {
       LOG.error("the task failed to run", e);
       return TaskOutcome.error("execute-failed", String.valueOf(e.getMessage()));

@@ -3,9 +3,10 @@ package dev.kiln.agent.task;
 import java.io.IOException;
 
 /**
- * A task the agent can run, found by (task_type, task_name) in a {@link TaskRegistry}. One instance
- * serves every attempt, possibly several at once: keep per-attempt state in the {@link
- * TaskContext}. A later task SDK replaces this interface; keep implementations small.
+ * Runs one task of the task SDK on this agent, found by (task_type, task_name) in a {@link
+ * TaskRegistry}: the SDK defines the task (task data, input fields, tags), this runs it. One
+ * instance serves every attempt, possibly several at once: keep per-attempt state in the {@link
+ * TaskContext}, whose {@link TaskContext#task()} is the SDK's task instance for the attempt.
  */
 public interface WorkerTask {
 

@@ -72,7 +72,7 @@ class AgentCoreTest {
                 Duration.ofMillis(20),
                 Duration.ofMillis(200),
                 Duration.ofSeconds(10)),
-            new TaskRegistry(List.of(new NoopTask(), gated)),
+            new TaskRegistry(GatedTask.DEFINITIONS, List.of(new NoopTask(), gated)),
             new ArtifactUploader(artifacts.url(), 3, Duration.ofMillis(10)),
             channel,
             listener);

@@ -3,12 +3,42 @@ package dev.kiln.agent.core;
 import dev.kiln.agent.task.TaskContext;
 import dev.kiln.agent.task.TaskOutcome;
 import dev.kiln.agent.task.WorkerTask;
+import dev.kiln.task.TaskDefinition;
+import dev.kiln.task.external.ExternalTask;
+import dev.kiln.task.external.ExternalTaskCatalogue;
+import dev.kiln.task.external.ExternalTaskDefinition;
+import dev.kiln.task.input.InputValues;
+import dev.kiln.task.model.EmptyTaskData;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code worker/gated}: logs, then waits until released (success) or interrupted. */
 final class GatedTask implements WorkerTask {
+
+  /** The SDK side of {@code worker/gated}: task data {@code {}}, no input fields. */
+  static final class Definition extends ExternalTask<EmptyTaskData> {
+    static final ExternalTaskDefinition<EmptyTaskData> DEFINITION =
+        ExternalTaskDefinition.worker("gated", 1, EmptyTaskData.class, Definition::new)
+            .schemaResource("/task-data-test/gated.schema.json")
+            .build();
+
+    private Definition(
+        ExternalTaskDefinition<EmptyTaskData> d, EmptyTaskData data, InputValues inputs) {
+      super(d, data, inputs);
+    }
+  }
+
+  /** The SDK's worker tasks and {@code worker/gated}. */
+  static final dev.kiln.task.TaskRegistry DEFINITIONS = definitions();
+
+  private static dev.kiln.task.TaskRegistry definitions() {
+    List<TaskDefinition<?>> all = new ArrayList<>(ExternalTaskCatalogue.definitions());
+    all.add(Definition.DEFINITION);
+    return dev.kiln.task.TaskRegistry.of(all);
+  }
 
   final CountDownLatch started = new CountDownLatch(1);
   final CountDownLatch release = new CountDownLatch(1);

@@ -222,6 +222,12 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
   }
 
   public void assign(long id, int attempt, String taskName, String taskDataJson) {
+    assign(id, attempt, taskName, taskDataJson, "{}");
+  }
+
+  /** Sends an assignment with this dynamic task data. */
+  public void assign(
+      long id, int attempt, String taskName, String taskDataJson, String dynamicTaskDataJson) {
     send(
         ServerMessage.newBuilder()
             .setAssignment(
@@ -231,7 +237,7 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
                     .setTaskType("worker")
                     .setTaskName(taskName)
                     .setTaskDataJson(taskDataJson)
-                    .setDynamicTaskDataJson("{}")
+                    .setDynamicTaskDataJson(dynamicTaskDataJson)
                     .setWorkspace("System")
                     .setArtifactToken("wr-token-" + id))
             .build());

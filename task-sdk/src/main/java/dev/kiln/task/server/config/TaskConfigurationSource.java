@@ -1,7 +1,10 @@
 package dev.kiln.task.server.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,5 +37,24 @@ public interface TaskConfigurationSource {
       }
     }
     return name -> Optional.ofNullable(byName.get(name));
+  }
+
+  /**
+   * The items whose bare data these are (as a {@code debusine:task-configuration} collection stores
+   * them), found by the names their data gives ({@link TaskConfigurationItem#name()}).
+   *
+   * @throws TaskConfigurationException when an item does not validate or two share a name
+   */
+  static TaskConfigurationSource fromItemData(List<JsonNode> data)
+      throws TaskConfigurationException {
+    List<TaskConfigurationItem> items = new ArrayList<>(data.size());
+    for (JsonNode d : data) {
+      items.add(TaskConfigurationItem.fromJson(d));
+    }
+    try {
+      return of(items);
+    } catch (IllegalArgumentException e) {
+      throw new TaskConfigurationException(e.getMessage());
+    }
   }
 }

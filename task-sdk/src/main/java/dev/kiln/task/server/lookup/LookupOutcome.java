@@ -1,5 +1,6 @@
 package dev.kiln.task.server.lookup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.task.input.ArtifactInfo;
 import dev.kiln.task.input.CollectionInfo;
 import java.util.List;
@@ -41,6 +42,19 @@ public sealed interface LookupOutcome {
     /** Checks the collection is present. */
     public Collection {
       Objects.requireNonNull(collection, "collection");
+    }
+  }
+
+  /**
+   * A lookup of bare collection items ({@link ExpectType#BARE}) found these items (possibly none),
+   * e.g. the items of a {@code debusine:task-configuration} collection.
+   *
+   * @param items each item's bare data (a JSON object), in the service's order
+   */
+  record BareItems(List<JsonNode> items) implements LookupOutcome {
+    /** Copies the list. */
+    public BareItems {
+      items = List.copyOf(items);
     }
   }
 

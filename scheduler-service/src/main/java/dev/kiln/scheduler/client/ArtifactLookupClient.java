@@ -1,0 +1,172 @@
+package dev.kiln.scheduler.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.auth.WorkRequestToken;
+import dev.kiln.scheduler.config.SchedulerConfig;
+import dev.kiln.task.TaskJson;
+import dev.kiln.task.input.ArtifactInfo;
+import dev.kiln.task.input.CollectionInfo;
+import dev.kiln.task.server.lookup.ExpectType;
+import dev.kiln.task.server.lookup.LookupBatch;
+import dev.kiln.task.server.lookup.LookupOutcome;
+import dev.kiln.task.server.lookup.LookupQuery;
+import dev.kiln.task.server.lookup.LookupResolver;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The task model's {@link LookupResolver}: a client of the artifact service's batch lookup API
+ * ({@code POST /api/v1/lookups}), one HTTP call per batch.
+ *
+ * <p>Credential: a work request token the scheduler signs for the batch's workspace (work request
+ * 0, attempt 0: the scheduler itself), valid a few minutes. The artifact service verifies it
+ * offline and confines it to that workspace ({@code ArtifactAccess.checkRead}), so a lookup of one
+ * workspace's work request can never see another workspace, and no administrator token travels on
+ * this path. (Debusine runs lookups as the work request's creator; Kiln has no workspace members
+ * yet, so the workspace is the boundary.)
+ *
+ * <p>A transport failure, a timeout or a non-200 answer throws {@link LookupUnavailableException}:
+ * the caller retries later. Each lookup's own failure is a {@link LookupOutcome.Failed}.
+ */
+@ApplicationScoped
+public class ArtifactLookupClient implements LookupResolver {
+
+  @Inject SchedulerConfig config;
+
+  @ConfigProperty(name = "kiln.auth.work-request-token-secret")
+  String tokenSecret;
+
+  private HttpClient http;
+
+  @PostConstruct
+  void init() {
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(config.lookupTimeout())
+            .build();
+  }
+
+  @Override
+  public Map<String, LookupOutcome> resolve(LookupBatch batch) {
+    String token =
+        new WorkRequestToken(
+                0, 0, batch.workspace(), Instant.now().plus(config.lookupTokenValidity()))
+            .sign(tokenSecret);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(config.artifactUrl() + "/api/v1/lookups"))
+            .timeout(config.lookupTimeout())
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    TaskJson.toTree(batch).toString(), StandardCharsets.UTF_8))
+            .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new LookupUnavailableException("the artifact service cannot be reached: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LookupUnavailableException("interrupted while looking up", e);
+    }
+    if (response.statusCode() != 200) {
+      throw new LookupUnavailableException(
+          "the artifact service answered the lookups with HTTP "
+              + response.statusCode()
+              + ": "
+              + abbreviate(response.body()),
+          null);
+    }
+    JsonNode results;
+    try {
+      results = TaskJson.mapper().readTree(response.body()).path("results");
+    } catch (IOException e) {
+      throw new LookupUnavailableException("the lookup answer is not JSON", e);
+    }
+    return outcomes(batch, results);
+  }
+
+  /** The outcome of each lookup of the batch, from the {@code results} of the API's answer. */
+  static Map<String, LookupOutcome> outcomes(LookupBatch batch, JsonNode results) {
+    Map<String, LookupOutcome> out = new LinkedHashMap<>();
+    for (Map.Entry<String, LookupQuery> e : batch.lookups().entrySet()) {
+      JsonNode r = results.get(e.getKey());
+      if (r != null && !r.isNull()) {
+        out.put(e.getKey(), outcome(e.getValue(), r));
+      }
+    }
+    return out;
+  }
+
+  private static LookupOutcome outcome(LookupQuery query, JsonNode r) {
+    JsonNode error = r.get("error");
+    if (error != null && !error.isNull()) {
+      return new LookupOutcome.Failed(
+          error.path("code").asText("lookup-failed"), error.path("message").asText(""));
+    }
+    String type = r.path("result_type").asText();
+    switch (type) {
+      case "artifact":
+        return new LookupOutcome.Artifact(artifact(r.get("artifact")));
+      case "collection":
+        return new LookupOutcome.Collection(collection(r.get("collection")));
+      case "bare":
+        return new LookupOutcome.BareItems(List.of(r.path("collection_item").path("data")));
+      case "multiple":
+        List<ArtifactInfo> artifacts = new ArrayList<>();
+        List<JsonNode> bare = new ArrayList<>();
+        Iterator<JsonNode> it = r.path("results").elements();
+        while (it.hasNext()) {
+          JsonNode one = it.next();
+          String t = one.path("result_type").asText();
+          if (t.equals("artifact")) {
+            artifacts.add(artifact(one.get("artifact")));
+          } else if (t.equals("bare")) {
+            bare.add(one.path("collection_item").path("data"));
+          } else {
+            return new LookupOutcome.Failed(
+                "lookup-failed", "the lookup found a " + t + " among its results");
+          }
+        }
+        if (!artifacts.isEmpty() && !bare.isEmpty()) {
+          return new LookupOutcome.Failed(
+              "lookup-failed", "the lookup found both artifacts and bare items");
+        }
+        return query.expectType() == ExpectType.BARE || !bare.isEmpty()
+            ? new LookupOutcome.BareItems(bare)
+            : new LookupOutcome.Artifacts(artifacts);
+      default:
+        return new LookupOutcome.Failed(
+            "lookup-failed", "the lookup service answered an unknown result type '" + type + "'");
+    }
+  }
+
+  private static ArtifactInfo artifact(JsonNode a) {
+    return new ArtifactInfo(a.path("id").asLong(), a.path("category").asText(), a.get("data"));
+  }
+
+  private static CollectionInfo collection(JsonNode c) {
+    return new CollectionInfo(
+        c.path("id").asLong(), c.path("name").asText(), c.path("category").asText(), c.get("data"));
+  }
+
+  private static String abbreviate(String body) {
+    return body == null ? "" : body.length() > 300 ? body.substring(0, 300) + "…" : body;
+  }
+}
