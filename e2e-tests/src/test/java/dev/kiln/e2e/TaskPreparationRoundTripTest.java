@@ -286,7 +286,14 @@ class TaskPreparationRoundTripTest {
     }
   }
 
-  private static JsonNode workRequest(long id) throws Exception {
-    return client.workRequest(id).body();
+  private static JsonNode workRequest(long id) {
+    try {
+      return client.workRequest(id).body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }
