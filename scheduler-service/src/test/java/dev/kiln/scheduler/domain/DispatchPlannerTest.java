@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kiln.scheduler.domain.DispatchPlanner.WorkerSlots;
+import dev.kiln.task.Tag;
+import dev.kiln.task.TaskType;
+import dev.kiln.task.server.TaskTags;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DispatchPlannerTest {
@@ -37,6 +41,45 @@ class DispatchPlannerTest {
     Map<Long, List<Long>> plan =
         DispatchPlanner.plan(pending, List.of(new WorkerSlots(7, new long[] {1}, 2)));
     assertEquals(Map.of(7L, List.of(2L, 3L)), plan);
+  }
+
+  @Test
+  void fromTagsToPlanWorkForAMissingArchitectureWaitsAside() {
+    TagPolicy policy = TagPolicy.defaults();
+    CompatibilityIndex index = new CompatibilityIndex();
+    TagClass riscv =
+        policy.tagClass(
+            TaskType.WORKER,
+            new TaskTags(
+                Set.of(Tag.system("task:worker:noop:v1"), Tag.user("arch:riscv64")), Set.of()));
+    TagClass amd64 =
+        policy.tagClass(
+            TaskType.WORKER,
+            new TaskTags(
+                Set.of(Tag.system("task:worker:noop:v1"), Tag.system("arch:amd64")), Set.of()));
+    assertEquals(Set.of(), index.addTagClass(1, riscv));
+    index.addTagClass(2, amd64);
+    WorkerClass worker =
+        policy.workerClass(
+            WorkerKind.WORKER,
+            Set.of(Tag.worker("task:worker:noop:v1"), Tag.worker("arch:amd64")),
+            Set.of());
+    long[] compatible = index.compatibleTagClassIds(worker);
+    List<PendingWork> pending = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      pending.add(wr(i, 1, 50, i)); // a long, urgent riscv64 queue nobody can take
+    }
+    pending.add(wr(100, 2, 0, 60));
+    pending.add(wr(101, 2, 0, 61));
+    assertEquals(
+        Map.of(3L, List.of(100L)),
+        DispatchPlanner.plan(
+            pending,
+            List.of(
+                new WorkerSlots(
+                    3,
+                    compatible,
+                    DispatchPlanner.freeSlots(DispatchPlanner.DEFAULT_CONCURRENCY, 0)))));
   }
 
   @Test
