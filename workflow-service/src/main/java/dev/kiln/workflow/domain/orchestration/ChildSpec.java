@@ -1,5 +1,6 @@
 package dev.kiln.workflow.domain.orchestration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.task.TaskType;
 import java.util.List;
@@ -38,22 +39,26 @@ public record ChildSpec(
   }
 
   /** The task type. */
+  @JsonIgnore
   public TaskType type() {
     return TaskType.fromWire(taskType)
         .orElseThrow(() -> new IllegalStateException("unknown task type " + taskType));
   }
 
   /** Whether it is a (sub-)workflow, a container of other children. */
+  @JsonIgnore
   public boolean isWorkflow() {
     return TaskType.WORKFLOW.wire().equals(taskType);
   }
 
   /** Whether it is an {@code internal/workflow} callback. */
+  @JsonIgnore
   public boolean isCallback() {
     return TaskType.INTERNAL.wire().equals(taskType) && "workflow".equals(taskName);
   }
 
   /** Whether it is an {@code internal/synchronization_point}. */
+  @JsonIgnore
   public boolean isSynchronizationPoint() {
     return TaskType.INTERNAL.wire().equals(taskType) && "synchronization_point".equals(taskName);
   }

@@ -1,5 +1,6 @@
 package dev.kiln.workflow.domain.orchestration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Objects;
 import java.util.Set;
 
@@ -31,16 +32,19 @@ public record ChildState(
   }
 
   /** Its key. */
+  @JsonIgnore
   public String key() {
     return spec.key();
   }
 
   /** Its parent's key; null for a child of the root. */
+  @JsonIgnore
   public String parent() {
     return spec.parent();
   }
 
   /** Its {@code allow_failure}. */
+  @JsonIgnore
   public boolean allowsFailure() {
     return spec.workflowData().allowsFailure();
   }

@@ -1,5 +1,6 @@
 package dev.kiln.workflow.domain.orchestration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,6 +78,7 @@ public record GraphMutation(
   }
 
   /** Whether it changes nothing. */
+  @JsonIgnore
   public boolean isEmpty() {
     return children.isEmpty() && edges.isEmpty() && promises.isEmpty() && bareItems.isEmpty();
   }

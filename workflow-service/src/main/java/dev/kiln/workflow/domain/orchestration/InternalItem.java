@@ -1,5 +1,6 @@
 package dev.kiln.workflow.domain.orchestration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
@@ -24,11 +25,13 @@ public record InternalItem(
   }
 
   /** Whether it is a promise not fulfilled yet. */
+  @JsonIgnore
   public boolean isPromise() {
     return producer != null;
   }
 
   /** {@code data.architecture}, if any. */
+  @JsonIgnore
   public String architecture() {
     return data.hasNonNull("architecture") ? data.get("architecture").asText() : null;
   }

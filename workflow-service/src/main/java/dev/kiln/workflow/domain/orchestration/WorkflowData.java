@@ -1,5 +1,7 @@
 package dev.kiln.workflow.domain.orchestration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * The {@code workflow_data} an orchestrator gives a child (Debusine's {@code
  * WorkRequestWorkflowData}, the part an orchestrator sets).
@@ -26,6 +28,7 @@ public record WorkflowData(
   }
 
   /** {@code allow_failure}, false when unset. */
+  @JsonIgnore
   public boolean allowsFailure() {
     return Boolean.TRUE.equals(allowFailure);
   }
