@@ -300,6 +300,16 @@ public final class FakeScheduler {
     settle();
   }
 
+  /** Aborts one child (and, for a sub-workflow, its unfinished descendants). */
+  public void abortChild(String key) {
+    List<ChildState> states = current.values().stream().map(Wr::state).toList();
+    for (String k : WorkflowRules.abortCascade(key, states)) {
+      current.get(k).status = ChildStatus.ABORTED;
+    }
+    require(key).status = ChildStatus.ABORTED;
+    settle();
+  }
+
   /** Retries the root workflow: re-orchestrates, reopens, retries failed children. */
   public WorkflowRules.RetryPlan retry() {
     List<ChildState> states = current.values().stream().map(Wr::state).toList();
