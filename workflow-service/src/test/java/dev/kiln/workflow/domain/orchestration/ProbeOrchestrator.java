@@ -85,7 +85,12 @@ public final class ProbeOrchestrator implements Orchestrator<ProbeOrchestrator.D
       }
       case "sub" -> {
         Layout.Child inner =
-            layout.subWorkflow("inner", DEFINITION, new Data("fanout", 2)).displayName("Inner");
+            layout
+                .subWorkflow(
+                    "inner",
+                    DEFINITION,
+                    new Data("fanout", layout.data().size() == null ? 2 : layout.data().size()))
+                .displayName("Inner");
         Layout.Child before = noop(layout, "before");
         inner.dependsOn(before);
         noop(layout, "after").dependsOn(inner);
