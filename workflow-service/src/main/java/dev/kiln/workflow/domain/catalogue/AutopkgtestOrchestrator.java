@@ -1,7 +1,5 @@
 package dev.kiln.workflow.domain.catalogue;
 
-import static dev.kiln.workflow.domain.catalogue.Layouts.ALL;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.task.TaskJson;
@@ -12,7 +10,6 @@ import dev.kiln.workflow.domain.orchestration.ChildState;
 import dev.kiln.workflow.domain.orchestration.Layout;
 import dev.kiln.workflow.domain.orchestration.OrchestrationException;
 import dev.kiln.workflow.domain.orchestration.Orchestrator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +38,10 @@ public final class AutopkgtestOrchestrator implements Orchestrator<AutopkgtestWo
   public void populate(Layout<AutopkgtestWorkflow.Data> layout) {
     AutopkgtestWorkflow.Data d = layout.data();
     boolean tracking = Layouts.enabled(d.enableRegressionTracking(), false);
-    for (Map.Entry<String, List<JsonNode>> run : runs(layout).entrySet()) {
+    for (Map.Entry<String, List<JsonNode>> run :
+        Layouts.testRuns(
+                layout, d.binaryArtifacts(), d.architectures(), d.archAllHostArchitecture())
+            .entrySet()) {
       String arch = run.getKey();
       AutopkgtestTask.Data task =
           new AutopkgtestTask.Data(
@@ -80,24 +80,6 @@ public final class AutopkgtestOrchestrator implements Orchestrator<AutopkgtestWo
             .dependsOn(test);
       }
     }
-  }
-
-  /** The runs by host architecture, each with its binaries. */
-  private static Map<String, List<JsonNode>> runs(Layout<AutopkgtestWorkflow.Data> layout) {
-    AutopkgtestWorkflow.Data d = layout.data();
-    Map<String, List<JsonNode>> groups = Layouts.byArchitecture(layout, d.binaryArtifacts(), null);
-    List<JsonNode> all = groups.remove(ALL);
-    Map<String, List<JsonNode>> runs = new LinkedHashMap<>();
-    groups.forEach(
-        (arch, binaries) -> {
-          if (d.architectures() == null || d.architectures().contains(arch)) {
-            runs.put(arch, Layouts.concat(binaries, all));
-          }
-        });
-    if (runs.isEmpty() && all != null && groups.isEmpty()) {
-      runs.put(Layouts.archAllHost(d.archAllHostArchitecture()), all);
-    }
-    return runs;
   }
 
   @Override

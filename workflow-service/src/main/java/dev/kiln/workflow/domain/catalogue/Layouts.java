@@ -10,6 +10,7 @@ import dev.kiln.workflow.domain.orchestration.OrchestrationException;
 import dev.kiln.workflow.domain.orchestration.WorkflowView;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -93,11 +94,29 @@ final class Layouts {
     return architectures.stream().distinct().sorted().toList();
   }
 
-  static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> out = new ArrayList<>(a);
-    if (b != null) {
-      out.addAll(b);
+  /**
+   * Test runs by host architecture: per architecture of the binaries other than {@code all} (within
+   * {@code only}, when given), that architecture's binaries plus the {@code all} ones; with only
+   * {@code all} binaries, one run of them on {@code archAllHost}.
+   */
+  static Map<String, List<JsonNode>> testRuns(
+      Layout<?> layout, LookupMultiple binaries, Collection<String> only, String archAllHost) {
+    Map<String, List<JsonNode>> groups = byArchitecture(layout, binaries, null);
+    List<JsonNode> all = groups.remove(ALL);
+    Map<String, List<JsonNode>> runs = new LinkedHashMap<>();
+    groups.forEach(
+        (arch, archBinaries) -> {
+          if (only == null || only.isEmpty() || only.contains(arch)) {
+            List<JsonNode> run = new ArrayList<>(archBinaries);
+            if (all != null) {
+              run.addAll(all);
+            }
+            runs.put(arch, run);
+          }
+        });
+    if (groups.isEmpty() && all != null) {
+      runs.put(archAllHost(archAllHost), all);
     }
-    return out;
+    return runs;
   }
 }

@@ -1,7 +1,5 @@
 package dev.kiln.workflow.domain.catalogue;
 
-import static dev.kiln.workflow.domain.catalogue.Layouts.ALL;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.task.external.worker.PiupartsTask;
 import dev.kiln.task.input.LookupSingle;
@@ -9,7 +7,6 @@ import dev.kiln.task.server.DbTaskDefinition;
 import dev.kiln.task.server.workflow.PiupartsWorkflow;
 import dev.kiln.workflow.domain.orchestration.Layout;
 import dev.kiln.workflow.domain.orchestration.Orchestrator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,18 +26,9 @@ public final class PiupartsOrchestrator implements Orchestrator<PiupartsWorkflow
   @Override
   public void populate(Layout<PiupartsWorkflow.Data> layout) {
     PiupartsWorkflow.Data d = layout.data();
-    Map<String, List<JsonNode>> groups = Layouts.byArchitecture(layout, d.binaryArtifacts(), null);
-    List<JsonNode> all = groups.remove(ALL);
-    Map<String, List<JsonNode>> runs = new LinkedHashMap<>();
-    groups.forEach(
-        (arch, binaries) -> {
-          if (d.architectures() == null || d.architectures().contains(arch)) {
-            runs.put(arch, Layouts.concat(binaries, all));
-          }
-        });
-    if (groups.isEmpty() && all != null) {
-      runs.put(Layouts.archAllHost(d.archAllHostArchitecture()), all);
-    }
+    Map<String, List<JsonNode>> runs =
+        Layouts.testRuns(
+            layout, d.binaryArtifacts(), d.architectures(), d.archAllHostArchitecture());
     LookupSingle environment = Layouts.environment(d.vendor(), d.codename(), null);
     runs.forEach(
         (arch, binaries) ->
