@@ -218,6 +218,24 @@ class OrchestrationTest {
   }
 
   @Test
+  void aCallbackOfASubWorkflowRunsThatWorkflowsOrchestratorInItsScope() {
+    FakeScheduler s = scheduler("nested-callback");
+    s.start();
+    assertEquals("inner", s.child("inner/note").parent());
+    assertEquals(Set.of("inner/first"), s.child("inner/note").dependsOn());
+
+    s.complete("inner/first", ChildResult.SUCCESS);
+
+    ChildState added = s.child("inner/after-note");
+    assertEquals("inner", added.parent());
+    assertEquals(Set.of("inner/first"), added.dependsOn());
+    assertEquals("callback:inner/note", s.mutations().get(1).trigger());
+    s.complete("inner/after-note", ChildResult.SUCCESS);
+    assertEquals(ChildResult.SUCCESS, s.child("inner").result());
+    assertEquals(ChildResult.SUCCESS, s.rootResult());
+  }
+
+  @Test
   void aSubWorkflowIsEnteredAndLeftThroughSynchronizationPoints() {
     FakeScheduler s = scheduler("sub");
     GraphMutation m = s.start();

@@ -95,6 +95,7 @@ public final class ProbeOrchestrator implements Orchestrator<ProbeOrchestrator.D
         inner.dependsOn(before);
         noop(layout, "after").dependsOn(inner);
       }
+      case "nested-callback" -> layout.subWorkflow("inner", DEFINITION, new Data("callback", null));
       default -> throw new OrchestrationException("unknown mode " + layout.data().mode());
     }
   }
