@@ -115,7 +115,49 @@ class CatalogueSamplesTest {
               Map.entry("wait/delay", "{'delay_until': '2026-02-01T00:00:00Z'}"),
               Map.entry("wait/externaldebsign", "{'unsigned': 50}"),
               Map.entry("internal/synchronization_point", "{}"),
-              Map.entry("internal/workflow", "{}")));
+              Map.entry("internal/workflow", "{}"),
+              Map.entry("wait/confirm", "{'message': 'Upload hello 2.10-3 to unstable?'}"),
+              Map.entry("workflow/noop", "{}"),
+              Map.entry(
+                  "workflow/sbuild",
+                  "{'input': {'source_artifact': 12}, 'target_distribution': 'debian:bookworm',"
+                      + " 'architectures': ['amd64', 'arm64', 'all'], 'backend': 'unshare'}"),
+              Map.entry(
+                  "workflow/lintian",
+                  "{'source_artifact': 12, 'binary_artifacts':"
+                      + " ['internal@collections/name:build-amd64'], 'codename': 'bookworm',"
+                      + " 'fail_on_severity': 'error'}"),
+              Map.entry(
+                  "workflow/autopkgtest",
+                  "{'source_artifact': 12, 'binary_artifacts': [13], 'codename': 'bookworm',"
+                      + " 'enable_regression_tracking': true}"),
+              Map.entry("workflow/piuparts", "{'binary_artifacts': [13], 'codename': 'bookworm'}"),
+              Map.entry("workflow/blhc", "{'build_logs': [20, 21]}"),
+              Map.entry(
+                  "workflow/debdiff",
+                  "{'source_artifact': 12, 'original_source_artifact': 11, 'codename':"
+                      + " 'bookworm'}"),
+              Map.entry(
+                  "workflow/qa",
+                  "{'source_artifact': 12, 'binary_artifacts': [13], 'codename': 'bookworm',"
+                      + " 'enable_blhc': true, 'build_logs': [20]}"),
+              Map.entry(
+                  "workflow/make_signed_source",
+                  "{'binary_artifacts': [13], 'signing_template_artifacts': [14], 'codename':"
+                      + " 'bookworm', 'architectures': ['amd64'], 'purpose': 'uefi', 'key':"
+                      + " '0123ABCD'}"),
+              Map.entry(
+                  "workflow/package_upload",
+                  "{'uploads': [50], 'target': 'sftp://upload.example.org/incoming', 'key':"
+                      + " '0123ABCD'}"),
+              Map.entry(
+                  "workflow/update_environments",
+                  "{'vendor': 'debian', 'targets': [{'codenames': ['bookworm'], 'architectures':"
+                      + " ['amd64'], 'mirror': 'http://deb.debian.org/debian'}]}"),
+              Map.entry(
+                  "workflow/debian_pipeline",
+                  "{'source_artifact': 12, 'codename': 'bookworm', 'architectures': ['amd64'],"
+                      + " 'enable_upload': true, 'upload_target': 'ftp://ftp.upload.debian.org/'}")));
 
   private final DbTaskContext context =
       new DbTaskContext("main", null, new FakeLookupResolver(), "amd64");
@@ -172,6 +214,26 @@ class CatalogueSamplesTest {
     assertFalse(
         registry.validate("server", "copycollectionitems", json("{'copies': []}")).isEmpty());
     assertFalse(registry.validate("internal", "workflow", json("{'step': 'x'}")).isEmpty());
+    assertFalse(
+        registry
+            .validate(
+                "workflow",
+                "debian_pipeline",
+                json(
+                    "{'source_artifact': 12, 'codename': 'bookworm', 'architectures': ['amd64'],"
+                        + " 'enable_upload': true}"))
+            .isEmpty());
+    assertFalse(
+        registry.validate("workflow", "package_upload", json("{'target': 'ftp://x/'}")).isEmpty());
+    assertFalse(
+        registry
+            .validate(
+                "workflow",
+                "qa",
+                json(
+                    "{'source_artifact': 12, 'binary_artifacts': [13], 'codename': 'bookworm',"
+                        + " 'enable_debdiff': true}"))
+            .isEmpty());
   }
 
   private static <D extends TaskData> ObjectNode roundTrip(TaskDefinition<D> d, ObjectNode sample)

@@ -102,8 +102,21 @@ class TaskRegistryTest {
                 "server/generatesuiteindexes",
                 "wait/delay",
                 "wait/externaldebsign",
+                "wait/confirm",
                 "internal/synchronization_point",
-                "internal/workflow"));
+                "internal/workflow",
+                "workflow/noop",
+                "workflow/sbuild",
+                "workflow/lintian",
+                "workflow/autopkgtest",
+                "workflow/piuparts",
+                "workflow/blhc",
+                "workflow/debdiff",
+                "workflow/qa",
+                "workflow/make_signed_source",
+                "workflow/package_upload",
+                "workflow/update_environments",
+                "workflow/debian_pipeline"));
     assertEquals(expected, ids);
   }
 
