@@ -89,7 +89,6 @@ public final class LocalS3 implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
-    command.add("-XX:TieredStopAtLevel=1");
     command.add("-Dlogback.configurationFile=" + logback);
     command.add("-cp");
     command.add(classpath());

@@ -121,6 +121,13 @@ public interface ArtifactConfig {
     @WithDefault("24h")
     Duration staleUploadAge();
 
+    /**
+     * How many connections to the object store the service may hold at once. Each upload holds one
+     * while a part is sent, each download one for as long as its client reads.
+     */
+    @WithDefault("128")
+    int maxConnections();
+
     /** How long to wait for a connection to the object store. */
     @WithDefault("10s")
     Duration connectTimeout();

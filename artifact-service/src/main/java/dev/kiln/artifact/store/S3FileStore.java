@@ -140,6 +140,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
         S3Client.builder()
             .httpClientBuilder(
                 ApacheHttpClient.builder()
+                    .maxConnections(config.maxConnections())
                     .connectionTimeout(config.connectTimeout())
                     .socketTimeout(config.socketTimeout()))
             .region(Region.of(config.region()))

@@ -196,6 +196,11 @@ class S3FileStoreTest extends FileStoreContract {
       }
 
       @Override
+      public int maxConnections() {
+        return 16;
+      }
+
+      @Override
       public Duration connectTimeout() {
         return Duration.ofSeconds(5);
       }
