@@ -48,6 +48,12 @@ public record UserToken(
   /** The most workspaces one token may name (it travels in every request's headers). */
   public static final int MAX_WORKSPACES = 100;
 
+  /**
+   * The longest payload a token may carry, in bytes (HTTP servers bound header sizes, 8 KiB is
+   * safe).
+   */
+  public static final int MAX_PAYLOAD_BYTES = 6 * 1024;
+
   /** Longest user name. */
   public static final int MAX_USER_LENGTH = 150;
 
@@ -150,24 +156,34 @@ public record UserToken(
       throw ApiException.invalid(errors);
     }
     Instant issued = Instant.ofEpochSecond(now.getEpochSecond());
-    return new UserToken(user, roles, issued, issued.plus(lifetime));
+    UserToken token = new UserToken(user, roles, issued, issued.plus(lifetime));
+    if (token.payload().length > MAX_PAYLOAD_BYTES) {
+      throw ApiException.invalidField(
+          "workspaces",
+          "the workspace names are too long together for one token (at most "
+              + MAX_PAYLOAD_BYTES
+              + " bytes); issue several tokens");
+    }
+    return token;
   }
 
   /** Signs this token with the shared secret. */
   public String sign(String secret) {
+    return TokenMac.seal(PREFIX, key(secret), payload());
+  }
+
+  private byte[] payload() {
     ObjectNode payload = JSON.createObjectNode();
     payload.put("user", user);
     ObjectNode ws = payload.putObject("workspaces");
     workspaces.forEach((name, role) -> ws.put(name, role.wire()));
     payload.put("iat", issuedAt.getEpochSecond());
     payload.put("exp", expiresAt.getEpochSecond());
-    byte[] payloadBytes;
     try {
-      payloadBytes = JSON.writeValueAsBytes(payload);
+      return JSON.writeValueAsBytes(payload);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a user token", e);
     }
-    return TokenMac.seal(PREFIX, key(secret), payloadBytes);
   }
 
   /**

@@ -156,6 +156,17 @@ class UserTokenTest {
             .stream()
             .map(FieldError::field)
             .toList());
+    Map<String, String> many = new LinkedHashMap<>();
+    for (int i = 0; i < 40; i++) {
+      many.put(("workspace-" + i + "-").repeat(12), "viewer");
+    }
+    assertEquals(
+        List.of("workspaces"),
+        assertThrows(ApiException.class, () -> UserToken.issue("a", many, null, NOW))
+            .errors()
+            .stream()
+            .map(FieldError::field)
+            .toList());
     assertEquals(
         NOW.plus(UserToken.DEFAULT_LIFETIME),
         UserToken.issue("a", Map.of("w", "viewer"), null, NOW).expiresAt());
