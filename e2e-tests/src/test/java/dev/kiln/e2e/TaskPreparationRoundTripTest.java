@@ -174,9 +174,10 @@ class TaskPreparationRoundTripTest {
                 "/api/v1/artifacts",
                 "{'category': 'debian:system-tarball', 'workspace': '"
                     + ws
-                    + "', 'data': {'codename': 'bookworm', 'architecture': 'amd64',"
-                    + " 'vendor': 'debian', 'variant': 'buildd', 'mirror':"
-                    + " 'http://deb.debian.org/debian'}}")
+                    + "', 'data': {'filename': 'system.tar.zst', 'codename': 'bookworm',"
+                    + " 'architecture': 'amd64', 'vendor': 'debian', 'variant': 'buildd',"
+                    + " 'mirror': 'http://deb.debian.org/debian', 'components': ['main'],"
+                    + " 'pkglist': {}, 'with_dev': true, 'with_init': false}}")
             .get("id")
             .asLong();
     long source =
@@ -184,7 +185,8 @@ class TaskPreparationRoundTripTest {
                 "/api/v1/artifacts",
                 "{'category': 'debian:source-package', 'workspace': '"
                     + ws
-                    + "', 'data': {'name': 'hello', 'version': '2.10-3', 'type': 'dpkg'}}")
+                    + "', 'data': {'name': 'hello', 'version': '2.10-3', 'type': 'dpkg',"
+                    + " 'dsc_fields': {'Source': 'hello'}}}")
             .get("id")
             .asLong();
     long environments =
