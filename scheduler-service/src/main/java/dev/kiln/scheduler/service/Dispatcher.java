@@ -25,7 +25,7 @@ public class Dispatcher {
   @Inject DispatchService dispatch;
   @Inject SchedulerConfig config;
 
-  private WakeableLoop loop;
+  private volatile WakeableLoop loop;
 
   void start(@Observes StartupEvent event) {
     loop = new WakeableLoop("kiln-dispatcher", config.dispatchInterval(), this::dispatchAll, LOG);

@@ -135,7 +135,7 @@ public class PreparationService {
     if (!failed.isEmpty()) {
       Instant now = Instant.now();
       for (WorkRequestEntity wr : repository.unpreparedForUpdate(List.copyOf(failed.keySet()))) {
-        if (!WorkRequestStatus.PENDING.canTransitionTo(WorkRequestStatus.COMPLETED)) {
+        if (!WorkRequestStatus.fromWire(wr.status).canTransitionTo(WorkRequestStatus.COMPLETED)) {
           continue;
         }
         Outcome.Failed f = failed.get(wr.id);

@@ -24,7 +24,7 @@ public class Preparer {
   @Inject Dispatcher dispatcher;
   @Inject SchedulerConfig config;
 
-  private WakeableLoop loop;
+  private volatile WakeableLoop loop;
 
   void start(@Observes StartupEvent event) {
     loop = new WakeableLoop("kiln-preparer", config.preparationInterval(), this::drain, LOG);
