@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** Tokens, contents and requests the artifact tests share. */
@@ -22,8 +23,13 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static String workRequestToken(long workRequestId, String workspace) {
+    return workRequestToken(workRequestId, workspace, Set.of());
+  }
+
+  /** A work request token whose work request has these input artifacts. */
+  public static String workRequestToken(long workRequestId, String workspace, Set<Long> inputs) {
     return "Bearer "
-        + new WorkRequestToken(workRequestId, 1, workspace, Instant.now().plusSeconds(600))
+        + new WorkRequestToken(workRequestId, 1, workspace, Instant.now().plusSeconds(600), inputs)
             .sign(SECRET);
   }
 

@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.kiln.infra.KilnInfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What a token scoped to one work request may do: its own workspace and work request only. */
@@ -116,12 +117,23 @@ class WorkRequestTokenAccessTest {
     upload(workRequestToken(wr, workspace), byAdmin, "x", content).then().statusCode(403);
     download(ADMIN, other, "x").then().statusCode(409);
 
-    // reading within the workspace is allowed, outside it is not
+    // another work request's artifact is readable only when it is one of this one's inputs
     given()
         .header("Authorization", workRequestToken(wr, workspace))
         .get("/api/v1/artifacts/{id}", other)
         .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    given()
+        .header("Authorization", workRequestToken(wr, workspace, Set.of(other)))
+        .get("/api/v1/artifacts/{id}", other)
+        .then()
         .statusCode(200);
+    given()
+        .header("Authorization", workRequestToken(wr, workspace, Set.of(other)))
+        .get("/api/v1/artifacts/{id}", byAdmin)
+        .then()
+        .statusCode(403);
     given()
         .header("Authorization", workRequestToken(wr, "elsewhere-" + wr))
         .get("/api/v1/artifacts/{id}", other)

@@ -11,8 +11,10 @@ import java.util.Objects;
  * collections and lookups; a contributor also creates artifacts, uploads their files, adds
  * relations and collection items; an owner also creates collections and sets the workspace's
  * retention. A work request token reaches its own workspace only: it creates artifacts there for
- * its own work request, uploads to the artifacts of its work request, relates them, and reads any
- * artifact of the workspace. Every refusal is FORBIDDEN and names the missing role.
+ * its own work request, uploads to the artifacts of its work request and relates them, and reads
+ * its inputs (the artifacts the token lists: its resolved input fields) and what it created. It
+ * never reads collections or runs lookups: the server resolved its inputs into dynamic task data.
+ * Every refusal is FORBIDDEN and names what is missing.
  */
 public final class ArtifactAccess {
 
@@ -88,25 +90,52 @@ public final class ArtifactAccess {
   }
 
   /**
-   * Checks that the caller may read in a workspace: its artifacts and their files, relations, its
-   * collections and lookups.
+   * Checks that the caller may read an artifact: its metadata, files and relations. A work request
+   * token reads its inputs and the artifacts its work request created.
+   *
+   * @param artifactWorkRequestId the work request that created the artifact, or null
+   * @throws ApiException FORBIDDEN when the caller may not
+   */
+  public static void checkReadArtifact(
+      Caller caller, String artifactWorkspace, long artifactId, Long artifactWorkRequestId) {
+    if (caller.kind() != Caller.Kind.WORK_REQUEST) {
+      checkRead(caller, artifactWorkspace);
+      return;
+    }
+    if (!artifactWorkspace.equals(caller.workspace())) {
+      throw ApiException.forbidden(
+          "a work request token may only read in its own workspace '" + caller.workspace() + "'");
+    }
+    if (!caller.inputArtifactIds().contains(artifactId)
+        && !caller.workRequestId().equals(artifactWorkRequestId)) {
+      throw ApiException.forbidden(
+          "a work request token reads only the inputs of work request "
+              + caller.workRequestId()
+              + " "
+              + caller.inputArtifactIds()
+              + " and the artifacts it created; artifact "
+              + artifactId
+              + " is neither");
+    }
+  }
+
+  /**
+   * Checks that the caller may read in a workspace: its collections and lookups (and, for users,
+   * its artifacts). Work request tokens may not: a work request reads its inputs as resolved
+   * values.
    *
    * @throws ApiException FORBIDDEN when the caller may not
    */
-  public static void checkRead(Caller caller, String artifactWorkspace) {
+  public static void checkRead(Caller caller, String workspace) {
     switch (caller.kind()) {
       case ADMIN:
         return;
       case WORK_REQUEST:
-        if (!artifactWorkspace.equals(caller.workspace())) {
-          throw ApiException.forbidden(
-              "a work request token may only read in its own workspace '"
-                  + caller.workspace()
-                  + "'");
-        }
-        return;
+        throw ApiException.forbidden(
+            "a work request token may not read collections or run lookups: the server resolved"
+                + " the work request's inputs into its dynamic task data");
       default:
-        requireRole(caller, artifactWorkspace, UserRole.VIEWER, "read");
+        requireRole(caller, workspace, UserRole.VIEWER, "read");
     }
   }
 

@@ -72,7 +72,8 @@ public class RetentionService {
         artifacts
             .find(artifactId)
             .orElseThrow(() -> ApiException.notFound("artifact " + artifactId));
-    ArtifactAccess.checkRead(caller, artifact.workspace);
+    ArtifactAccess.checkReadArtifact(
+        caller, artifact.workspace, artifact.id, artifact.createdByWorkRequestId);
     List<Relation> out = new ArrayList<>();
     for (Object[] row : repository.relationsOf(artifactId)) {
       out.add(

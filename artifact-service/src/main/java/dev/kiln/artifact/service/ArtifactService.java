@@ -105,7 +105,8 @@ public class ArtifactService {
   @Transactional
   public ArtifactView get(long id, Caller caller) {
     ArtifactEntity artifact = artifact(id);
-    ArtifactAccess.checkRead(caller, artifact.workspace);
+    ArtifactAccess.checkReadArtifact(
+        caller, artifact.workspace, artifact.id, artifact.createdByWorkRequestId);
     return ArtifactView.of(artifact, repository.filesOf(id));
   }
 
@@ -134,7 +135,8 @@ public class ArtifactService {
   @Transactional
   public ArtifactFile fileForDownload(long id, String path, Caller caller) {
     ArtifactEntity artifact = artifact(id);
-    ArtifactAccess.checkRead(caller, artifact.workspace);
+    ArtifactAccess.checkReadArtifact(
+        caller, artifact.workspace, artifact.id, artifact.createdByWorkRequestId);
     ArtifactFile file = file(id, path);
     if (!file.complete()) {
       throw ApiException.conflict(

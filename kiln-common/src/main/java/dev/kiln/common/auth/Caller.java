@@ -2,6 +2,7 @@ package dev.kiln.common.auth;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who made a request, as proven by its bearer token.
@@ -12,6 +13,8 @@ import java.util.Optional;
  * @param attempt for {@link Kind#WORK_REQUEST} tokens: the attempt they are scoped to
  * @param workspace for {@link Kind#WORK_REQUEST} tokens: the work request's workspace
  * @param roles for {@link Kind#USER} tokens: the user's role in each workspace; empty otherwise
+ * @param inputArtifactIds for {@link Kind#WORK_REQUEST} tokens: the artifacts the work request
+ *     reads; empty otherwise
  */
 public record Caller(
     String name,
@@ -19,7 +22,8 @@ public record Caller(
     Long workRequestId,
     Integer attempt,
     String workspace,
-    Map<String, UserRole> roles) {
+    Map<String, UserRole> roles,
+    Set<Long> inputArtifactIds) {
 
   /** The kinds of caller. */
   public enum Kind {
@@ -34,11 +38,23 @@ public record Caller(
   /** Copies the roles; none when null. */
   public Caller {
     roles = roles == null ? Map.of() : Map.copyOf(roles);
+    inputArtifactIds = inputArtifactIds == null ? Set.of() : Set.copyOf(inputArtifactIds);
+  }
+
+  /** A caller without input artifacts. */
+  public Caller(
+      String name,
+      Kind kind,
+      Long workRequestId,
+      Integer attempt,
+      String workspace,
+      Map<String, UserRole> roles) {
+    this(name, kind, workRequestId, attempt, workspace, roles, Set.of());
   }
 
   /** A caller without workspace roles. */
   public Caller(String name, Kind kind, Long workRequestId, Integer attempt, String workspace) {
-    this(name, kind, workRequestId, attempt, workspace, Map.of());
+    this(name, kind, workRequestId, attempt, workspace, Map.of(), Set.of());
   }
 
   public static Caller admin(String name) {
@@ -51,7 +67,9 @@ public record Caller(
         Kind.WORK_REQUEST,
         token.workRequestId(),
         token.attempt(),
-        token.workspace());
+        token.workspace(),
+        Map.of(),
+        token.inputArtifactIds());
   }
 
   public static Caller forUser(UserToken token) {

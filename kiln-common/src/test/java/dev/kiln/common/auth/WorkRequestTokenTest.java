@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WorkRequestTokenTest {
@@ -22,6 +24,26 @@ class WorkRequestTokenTest {
     assertEquals(3, token.attempt());
     assertEquals("System", token.workspace());
     assertTrue(WorkRequestToken.looksLikeOne(signed));
+  }
+
+  @Test
+  void inputArtifactsTravelSignedAndSorted() {
+    String signed =
+        new WorkRequestToken(42, 3, "System", NOW.plusSeconds(60), Set.of(9L, 3L, 120L))
+            .sign("s3cret");
+
+    WorkRequestToken token = WorkRequestToken.verify(signed, "s3cret", NOW);
+
+    assertEquals(List.of(3L, 9L, 120L), List.copyOf(token.inputArtifactIds()));
+    assertEquals(
+        Set.of(),
+        WorkRequestToken.verify(
+                new WorkRequestToken(1, 1, "System", NOW.plusSeconds(60)).sign("s3cret"),
+                "s3cret",
+                NOW)
+            .inputArtifactIds());
+    assertEquals(
+        Set.of(3L, 9L, 120L), Caller.forWorkRequest(token).inputArtifactIds(), "the caller");
   }
 
   @Test

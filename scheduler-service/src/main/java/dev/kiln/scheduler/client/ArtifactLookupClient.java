@@ -1,7 +1,8 @@
 package dev.kiln.scheduler.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.common.auth.WorkRequestToken;
+import dev.kiln.common.auth.UserRole;
+import dev.kiln.common.auth.UserToken;
 import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.task.TaskJson;
 import dev.kiln.task.input.ArtifactInfo;
@@ -45,6 +46,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ArtifactLookupClient implements LookupResolver {
 
+  /** The name the scheduler's lookups carry in the artifact service's logs and audit. */
+  static final String LOOKUP_USER = "kiln-scheduler";
+
   @Inject SchedulerConfig config;
 
   @ConfigProperty(name = "kiln.auth.work-request-token-secret")
@@ -63,9 +67,15 @@ public class ArtifactLookupClient implements LookupResolver {
 
   @Override
   public Map<String, LookupOutcome> resolve(LookupBatch batch) {
+    // The scheduler reads the workspace as a viewer: a short-lived user token of its own, which the
+    // artifact service verifies offline (work request tokens may not run lookups).
+    Instant now = Instant.now();
     String token =
-        new WorkRequestToken(
-                0, 0, batch.workspace(), Instant.now().plus(config.lookupTokenValidity()))
+        new UserToken(
+                LOOKUP_USER,
+                Map.of(batch.workspace(), UserRole.VIEWER),
+                now,
+                now.plus(config.lookupTokenValidity()))
             .sign(tokenSecret);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(config.artifactUrl() + "/api/v1/lookups"))

@@ -4,7 +4,9 @@ import dev.kiln.common.auth.WorkRequestToken;
 import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
+import dev.kiln.task.TaskJson;
 import dev.kiln.task.TaskType;
+import dev.kiln.task.input.InputValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Claims work for a worker, one transaction per assignment. */
@@ -47,7 +50,11 @@ public class DispatchService {
     registry.counter("kiln_assignments_total", "task_type", wr.taskType).increment();
     String token =
         new WorkRequestToken(
-                wr.id, wr.attempt, wr.workspace, now.plus(config.artifactTokenValidity()))
+                wr.id,
+                wr.attempt,
+                wr.workspace,
+                now.plus(config.artifactTokenValidity()),
+                inputArtifactIds(wr.dynamicTaskData))
             .sign(tokenSecret);
     return Optional.of(
         new AssignmentView(
@@ -61,6 +68,15 @@ public class DispatchService {
             wr.dynamicTaskData == null ? Map.of() : wr.dynamicTaskData,
             wr.workspace,
             token));
+  }
+
+  /** The artifacts the work request's resolved input fields name: all its token may read. */
+  private static Set<Long> inputArtifactIds(Map<String, Object> dynamicTaskData) {
+    if (dynamicTaskData == null || !(dynamicTaskData.get("inputs") instanceof Map<?, ?>)) {
+      return Set.of();
+    }
+    return InputValues.fromJson(TaskJson.mapper().valueToTree(dynamicTaskData.get("inputs")))
+        .artifactIds();
   }
 
   /**

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The resolved values of a task's input fields, as persisted in {@code dynamic_task_data.inputs}
@@ -123,6 +125,26 @@ public final class InputValues {
   /** The persisted values by field name. */
   public Map<String, JsonNode> asMap() {
     return values;
+  }
+
+  /**
+   * The ids of every artifact the values name (single and multiple artifact fields): what the work
+   * request's token lets its worker read.
+   */
+  public Set<Long> artifactIds() {
+    Set<Long> ids = new TreeSet<>();
+    for (JsonNode value : values.values()) {
+      JsonNode single = value.path("artifact");
+      if (single.hasNonNull("id")) {
+        ids.add(single.get("id").asLong());
+      }
+      for (JsonNode artifact : value.path("artifacts")) {
+        if (artifact.hasNonNull("id")) {
+          ids.add(artifact.get("id").asLong());
+        }
+      }
+    }
+    return ids;
   }
 
   /** The JSON object stored as {@code dynamic_task_data.inputs}. */
