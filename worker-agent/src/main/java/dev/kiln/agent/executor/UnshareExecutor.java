@@ -182,7 +182,10 @@ public final class UnshareExecutor implements Executor {
         List.of(
             "sh",
             "-c",
-            "set -e; r=\"$1\"; shift; mount --rbind /dev \"$r/dev\"; exec chroot \"$@\"",
+            // Not exec: this shell stays PID 1 of the namespace, so the command is an ordinary
+            // process there and gets the SIGTERM sent to its group (PID 1 ignores signals it has
+            // no handler for); when the shell exits, the kernel kills whatever is left inside.
+            "r=\"$1\"; shift; mount --rbind /dev \"$r/dev\" || exit 125; chroot \"$@\"; exit $?",
             "kiln-run",
             root.toString()));
     if (!command.asRoot()) {
