@@ -11,8 +11,10 @@ import java.nio.file.Path;
  * @param backend the backend it was prepared for
  * @param dir the backend's directory for this image in the image cache
  * @param imageFile the downloaded file it was prepared from
+ * @param architecture the image's Debian architecture (its artifact's {@code architecture})
  */
-public record PreparedImage(long artifactId, Backend backend, Path dir, Path imageFile) {
+public record PreparedImage(
+    long artifactId, Backend backend, Path dir, Path imageFile, String architecture) {
 
   /** The name of the image in a backend's own image store (e.g. the Incus alias). */
   public String storeName() {

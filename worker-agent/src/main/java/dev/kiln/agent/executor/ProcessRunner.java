@@ -53,6 +53,14 @@ public final class ProcessRunner {
    */
   public ExecResult run(ProcessSpec spec, OutputSink sink, Cancellation cancel)
       throws IOException, InterruptedException {
+    return start(spec, sink).await(cancel);
+  }
+
+  /**
+   * Starts a command in the background (a virtual machine, say); {@link Running#stop()} or {@link
+   * Running#await} ends it. Its timeout counts from now.
+   */
+  public Running start(ProcessSpec spec, OutputSink sink) throws IOException {
     List<String> argv = new ArrayList<>(spec.argv().size() + 1);
     argv.add(setsid);
     argv.addAll(spec.argv());
@@ -72,48 +80,84 @@ public final class ProcessRunner {
       pb.redirectOutput(ProcessBuilder.Redirect.to(spec.stdoutTo().toFile()));
     }
     Process process = pb.start();
-    // Not a group leader when the JVM starts it, setsid turns the process itself into the leader
-    // of a new session and group: its pid is the group id.
-    long group = process.pid();
-    List<Thread> pumps = new ArrayList<>(2);
-    if (spec.stdoutTo() == null) {
-      pumps.add(pump(process.getInputStream(), OutputSink.Stream.STDOUT, sink, group));
-    }
-    pumps.add(pump(process.getErrorStream(), OutputSink.Stream.STDERR, sink, group));
+    return new Running(spec, process, sink);
+  }
 
-    long deadline =
-        spec.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + spec.timeout().toNanos();
-    boolean timedOut = false;
-    boolean cancelled = false;
-    boolean interrupted = false;
-    try {
-      while (!process.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
-        if (cancel.cancelled()) {
-          cancelled = true;
-          break;
-        }
-        if (System.nanoTime() - deadline > 0) {
-          timedOut = true;
-          break;
-        }
+  /** A command started by {@link #start}. */
+  public final class Running {
+    private final ProcessSpec spec;
+    private final Process process;
+    private final long group;
+    private final List<Thread> pumps = new ArrayList<>(2);
+    private final long started = System.nanoTime();
+
+    private Running(ProcessSpec spec, Process process, OutputSink sink) {
+      this.spec = spec;
+      this.process = process;
+      // Not a group leader when the JVM starts it, setsid turns the process itself into the
+      // leader of a new session and group: its pid is the group id.
+      this.group = process.pid();
+      if (spec.stdoutTo() == null) {
+        pumps.add(pump(process.getInputStream(), OutputSink.Stream.STDOUT, sink, group));
       }
-    } catch (InterruptedException e) {
-      interrupted = true;
-      cancelled = true;
+      pumps.add(pump(process.getErrorStream(), OutputSink.Stream.STDERR, sink, group));
     }
-    if (timedOut || cancelled) {
-      LOG.infof("stopping %s (%s)", spec.argv().get(0), timedOut ? "timed out" : "cancelled");
+
+    /** The process id, which is also its process group and session id. */
+    public long pid() {
+      return group;
     }
-    // Also after a normal exit: stray members of the group would otherwise live on (and keep the
-    // output pipes open).
-    terminateGroup(process, group);
-    for (Thread t : pumps) {
-      joinUninterruptibly(t);
+
+    public boolean alive() {
+      return process.isAlive();
     }
-    if (interrupted) {
-      throw new InterruptedException("interrupted: " + spec.argv().get(0) + " was stopped");
+
+    /**
+     * Waits until the command exits, its timeout passes or {@code cancel} is cancelled; stops its
+     * process group in the last two cases (and whatever it left running in the first).
+     *
+     * @throws InterruptedException when the calling thread was interrupted; the process group has
+     *     been stopped by then
+     */
+    public ExecResult await(Cancellation cancel) throws InterruptedException {
+      boolean timedOut = false;
+      boolean cancelled = false;
+      boolean interrupted = false;
+      try {
+        while (!process.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
+          if (cancel.cancelled()) {
+            cancelled = true;
+            break;
+          }
+          if (spec.timeout() != null
+              && System.nanoTime() - started - spec.timeout().toNanos() > 0) {
+            timedOut = true;
+            break;
+          }
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+        cancelled = true;
+      }
+      if (timedOut || cancelled) {
+        LOG.infof("stopping %s (%s)", spec.argv().get(0), timedOut ? "timed out" : "cancelled");
+      }
+      // Also after a normal exit: stray members of the group would otherwise live on (and keep
+      // the output pipes open).
+      stop();
+      if (interrupted) {
+        throw new InterruptedException("interrupted: " + spec.argv().get(0) + " was stopped");
+      }
+      return new ExecResult(process.exitValue(), timedOut, cancelled);
     }
-    return new ExecResult(process.exitValue(), timedOut, cancelled);
+
+    /** Stops the process group (SIGTERM, grace period, SIGKILL) and waits for its output. */
+    public void stop() {
+      terminateGroup(process, group);
+      for (Thread t : pumps) {
+        joinUninterruptibly(t);
+      }
+    }
   }
 
   /** SIGTERM to the group, up to the grace period for it to go away, then SIGKILL. */

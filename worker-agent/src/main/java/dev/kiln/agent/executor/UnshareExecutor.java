@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -199,18 +198,6 @@ public final class UnshareExecutor implements Executor {
     return argv;
   }
 
-  /** The environment commands start with inside an instance. */
-  Map<String, String> environment(Command command) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", PATH);
-    env.put("LANG", "C.UTF-8");
-    env.put("HOME", command.asRoot() ? "/root" : buildUser.home());
-    env.put("USER", command.asRoot() ? "root" : buildUser.name());
-    env.put("LOGNAME", env.get("USER"));
-    env.putAll(command.env());
-    return env;
-  }
-
   private final class UnshareInstance implements Instance {
     private final Path root;
     private boolean started;
@@ -294,7 +281,12 @@ public final class UnshareExecutor implements Executor {
       }
       ProcessSpec spec =
           new ProcessSpec(
-              runArgv(root, command), environment(command), null, null, null, command.timeout());
+              runArgv(root, command),
+              GuestCommands.environment(command, buildUser),
+              null,
+              null,
+              null,
+              command.timeout());
       return runner.run(spec, sink, cancel);
     }
 

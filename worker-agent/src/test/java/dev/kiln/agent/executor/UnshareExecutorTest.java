@@ -75,7 +75,7 @@ class UnshareExecutorTest {
     }
     Path tarball = tinyRootfs(runner, Path.of(busybox.get()));
     Path dir = Files.createDirectories(base.resolve("cache/1/backends/unshare"));
-    image = new PreparedImage(1, Backend.UNSHARE, dir, tarball);
+    image = new PreparedImage(1, Backend.UNSHARE, dir, tarball, "amd64");
     executor.prepare(image);
   }
 
