@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.agent.core.ArtifactDownloader;
+import dev.kiln.agent.image.ArtifactImageSource;
+import dev.kiln.agent.image.ImageCache;
 import dev.kiln.agent.testing.Await;
+import dev.kiln.agent.testing.FakeArtifactService;
 import dev.kiln.task.model.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +45,9 @@ class UnshareExecutorTest {
   static Path base;
   static UnshareExecutor executor;
   static PreparedImage image;
+  static FakeArtifactService artifacts;
+  static ImageCache cache;
+  static ImageCache.CachedImage lease;
 
   @BeforeAll
   static void prepareImage() throws Exception {
@@ -74,20 +84,60 @@ class UnshareExecutorTest {
       fail("the unshare backend is not available: " + availability.reason() + "; run " + SETUP);
     }
     Path tarball = tinyRootfs(runner, Path.of(busybox.get()));
-    Path dir = Files.createDirectories(base.resolve("cache/1/backends/unshare"));
-    image = new PreparedImage(1, Backend.UNSHARE, dir, tarball, "amd64");
-    executor.prepare(image);
+    // Through the image cache, as a task gets it: downloaded from the artifact service, verified,
+    // unpacked once by the backend.
+    artifacts = new FakeArtifactService();
+    serve(1, tarball);
+    serve(2, tarball);
+    cache =
+        new ImageCache(
+            base.resolve("cache"),
+            1,
+            new ArtifactImageSource(new ArtifactDownloader(artifacts.url())),
+            List.of(executor),
+            System::currentTimeMillis);
+    lease = cache.get(1, Backend.UNSHARE, "kwr1.test");
+    image = lease.image();
+  }
+
+  static void serve(long id, Path tarball) throws IOException {
+    byte[] bytes = Files.readAllBytes(tarball);
+    ObjectNode a =
+        new ObjectMapper()
+            .createObjectNode()
+            .put("id", id)
+            .put("category", "debian:system-tarball");
+    a.putObject("data").put("architecture", "amd64");
+    a.putObject("files")
+        .putObject("rootfs.tar.zst")
+        .put("size", bytes.length)
+        .put("sha256", FakeArtifactService.sha256(bytes));
+    artifacts.served.put(id, new FakeArtifactService.Served(a, Map.of("rootfs.tar.zst", bytes)));
   }
 
   @AfterAll
   static void cleanUp() throws Exception {
-    if (executor != null && image != null) {
-      executor.cleanUp(image);
-      assertFalse(Files.exists(image.dir().resolve("root")), "the unpacked tree is removed");
-    }
-    if (base != null) {
-      try (Stream<Path> paths = Files.walk(base)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      if (lease != null) {
+        lease.close();
+        Path unpacked = image.dir().resolve("root");
+        assertTrue(Files.isDirectory(unpacked.resolve("bin")));
+        // The limit is 1: using another image evicts this one, unpacked tree and all.
+        cache.get(2, Backend.UNSHARE, "kwr1.test").close();
+        assertFalse(Files.exists(unpacked), "eviction removes the unpacked tree");
+        assertEquals(List.of(2L), cache.cached());
+        try (ImageCache.CachedImage last = cache.get(2, Backend.UNSHARE, "kwr1.test")) {
+          executor.cleanUp(last.image()); // its tree holds files only the namespace can remove
+        }
+      }
+    } finally {
+      if (artifacts != null) {
+        artifacts.close();
+      }
+      if (base != null) {
+        try (Stream<Path> paths = Files.walk(base)) {
+          paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }
