@@ -1,12 +1,16 @@
 package dev.kiln.agent.core;
 
+import dev.kiln.agent.host.HostCapabilities;
+import dev.kiln.agent.host.HostProbe;
 import dev.kiln.agent.task.TaskRegistry;
 import dev.kiln.agent.task.WorkerTask;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,10 +21,20 @@ public final class Capabilities {
 
   private Capabilities() {}
 
-  /** The tags of this machine and these tasks. */
+  /**
+   * The tags of this machine and these tasks, then what {@link HostCapabilities} probes (other
+   * architectures, disk, tools, executor backends).
+   */
   public static List<String> discover(TaskRegistry tasks) {
-    return tags(
-        hostArchitecture(), Runtime.getRuntime().availableProcessors(), totalMemoryBytes(), tasks);
+    Set<String> tags =
+        new LinkedHashSet<>(
+            tags(
+                hostArchitecture(),
+                Runtime.getRuntime().availableProcessors(),
+                totalMemoryBytes(),
+                tasks));
+    tags.addAll(HostCapabilities.discover(HostProbe.installed()));
+    return List.copyOf(tags);
   }
 
   static List<String> tags(String arch, int cpus, long memoryBytes, TaskRegistry tasks) {
@@ -38,7 +52,7 @@ public final class Capabilities {
   }
 
   /** Debian's name of the host architecture: {@code dpkg --print-architecture}, else os.arch. */
-  static String hostArchitecture() {
+  public static String hostArchitecture() {
     try {
       Process p =
           new ProcessBuilder("dpkg", "--print-architecture").redirectErrorStream(true).start();
