@@ -19,6 +19,17 @@ public record BuildUser(String name, int uid) {
     }
   }
 
+  /** Creates this user in a started instance (see {@link #createScript()}). */
+  public void createIn(Instance instance) throws java.io.IOException, InterruptedException {
+    TailSink tail = new TailSink(20, OutputSink.NONE);
+    ExecResult r =
+        instance.run(Command.asRoot("/bin/sh", "-c", createScript()), tail, Cancellation.none());
+    if (!r.succeeded()) {
+      throw new java.io.IOException(
+          "creating user " + name + " in " + instance.name() + " failed: " + tail.text());
+    }
+  }
+
   public String home() {
     return "/home/" + name;
   }

@@ -42,6 +42,14 @@ final class GuestCommands {
     return env;
   }
 
+  /** Checks a path inside an instance is absolute. */
+  static String absolute(String instancePath) {
+    if (!instancePath.startsWith("/")) {
+      throw new IllegalArgumentException("not an absolute path in the instance: " + instancePath);
+    }
+    return instancePath;
+  }
+
   /** One string for a remote shell (ssh): each word in single quotes. */
   static String shellLine(List<String> argv) {
     StringBuilder out = new StringBuilder();

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * The {@code incus-lxc} and {@code incus-vm} backends: the environment is imported once into Incus'
@@ -22,8 +21,6 @@ import org.jboss.logging.Logger;
  * push/pull}, and eviction from the image cache runs {@code incus image delete}.
  */
 public final class IncusExecutor implements Executor {
-
-  private static final Logger LOG = Logger.getLogger(IncusExecutor.class);
 
   private final ProcessRunner runner;
   private final boolean vm;
@@ -208,25 +205,23 @@ public final class IncusExecutor implements Executor {
 
     @Override
     public void createUser() throws IOException, InterruptedException {
-      TailSink tail = new TailSink(20, OutputSink.NONE);
-      ExecResult r =
-          run(Command.asRoot("/bin/sh", "-c", buildUser.createScript()), tail, Cancellation.none());
-      if (!r.succeeded()) {
-        throw new IOException("creating user " + buildUser.name() + " failed: " + tail.text());
-      }
+      buildUser.createIn(this);
     }
 
     @Override
     public void copyIn(Path hostFile, String instancePath)
         throws IOException, InterruptedException {
       int mode = PosixPermissions.mode(Files.getPosixFilePermissions(hostFile));
-      host(pushArgv(name, hostFile, absolute(instancePath), mode), "incus file push", true);
+      host(
+          pushArgv(name, hostFile, GuestCommands.absolute(instancePath), mode),
+          "incus file push",
+          true);
     }
 
     @Override
     public void copyOut(String instancePath, Path hostFile)
         throws IOException, InterruptedException {
-      host(pullArgv(name, absolute(instancePath), hostFile), "incus file pull", true);
+      host(pullArgv(name, GuestCommands.absolute(instancePath), hostFile), "incus file pull", true);
     }
 
     @Override
@@ -247,22 +242,11 @@ public final class IncusExecutor implements Executor {
     }
   }
 
-  static String absolute(String instancePath) {
-    if (!instancePath.startsWith("/")) {
-      throw new IllegalArgumentException("not an absolute path in the instance: " + instancePath);
-    }
-    return instancePath;
-  }
-
   private ExecResult host(List<String> argv, String what, boolean mustSucceed)
       throws IOException, InterruptedException {
-    TailSink tail = new TailSink(20, (s, l) -> LOG.debugf("%s: %s", what, l));
-    ExecResult r =
-        runner.run(
-            ProcessSpec.of(argv).withTimeout(Duration.ofMinutes(30)), tail, Cancellation.none());
-    if (mustSucceed && !r.succeeded()) {
-      throw new IOException(what + " failed (exit " + r.exitCode() + "): " + tail.text());
-    }
-    return r;
+    ProcessSpec spec = ProcessSpec.of(argv).withTimeout(Duration.ofMinutes(30));
+    return mustSucceed
+        ? runner.runOrFail(spec, what)
+        : runner.run(spec, OutputSink.NONE, Cancellation.none());
   }
 }

@@ -57,6 +57,21 @@ public final class ProcessRunner {
   }
 
   /**
+   * Runs one of the agent's own host commands (unpacking, imports, copies), which must succeed.
+   *
+   * @throws IOException when it fails, naming {@code what} and its last output lines
+   */
+  public ExecResult runOrFail(ProcessSpec spec, String what)
+      throws IOException, InterruptedException {
+    TailSink tail = new TailSink(20, (stream, line) -> LOG.debugf("%s: %s", what, line));
+    ExecResult r = run(spec, tail, Cancellation.none());
+    if (!r.succeeded()) {
+      throw new IOException(what + " failed (exit " + r.exitCode() + "): " + tail.text());
+    }
+    return r;
+  }
+
+  /**
    * Starts a command in the background (a virtual machine, say); {@link Running#stop()} or {@link
    * Running#await} ends it. Its timeout counts from now.
    */

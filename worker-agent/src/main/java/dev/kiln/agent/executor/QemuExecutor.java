@@ -263,26 +263,19 @@ public final class QemuExecutor implements Executor {
 
     @Override
     public void createUser() throws IOException, InterruptedException {
-      ExecResult r =
-          run(
-              Command.asRoot("/bin/sh", "-c", buildUser.createScript()),
-              OutputSink.NONE,
-              Cancellation.none());
-      if (!r.succeeded()) {
-        throw new IOException("creating user " + buildUser.name() + " failed (exit " + r + ")");
-      }
+      buildUser.createIn(this);
     }
 
     @Override
     public void copyIn(Path hostFile, String instancePath)
         throws IOException, InterruptedException {
-      host(scpInArgv(port, hostFile, IncusExecutor.absolute(instancePath)), "scp to " + name());
+      host(scpInArgv(port, hostFile, GuestCommands.absolute(instancePath)), "scp to " + name());
     }
 
     @Override
     public void copyOut(String instancePath, Path hostFile)
         throws IOException, InterruptedException {
-      host(scpOutArgv(port, IncusExecutor.absolute(instancePath), hostFile), "scp from " + name());
+      host(scpOutArgv(port, GuestCommands.absolute(instancePath), hostFile), "scp from " + name());
     }
 
     @Override
@@ -320,11 +313,7 @@ public final class QemuExecutor implements Executor {
   }
 
   private void host(List<String> argv, String what) throws IOException, InterruptedException {
-    TailSink tail = new TailSink(20, OutputSink.NONE);
-    ExecResult r = runner.run(ProcessSpec.of(argv), tail, Cancellation.none());
-    if (!r.succeeded()) {
-      throw new IOException(what + " failed (exit " + r.exitCode() + "): " + tail.text());
-    }
+    runner.runOrFail(ProcessSpec.of(argv), what);
   }
 
   static boolean isQcow2(Path file) throws IOException {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * The {@code unshare} backend: a {@code debian:system-tarball} unpacked once into the image cache,
@@ -27,7 +26,6 @@ import org.jboss.logging.Logger;
  */
 public final class UnshareExecutor implements Executor {
 
-  private static final Logger LOG = Logger.getLogger(UnshareExecutor.class);
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** Namespace ids 1..this come from the host user's subordinate range. */
@@ -114,7 +112,7 @@ public final class UnshareExecutor implements Executor {
             "kiln-unpack",
             root.toString(),
             image.imageFile().toAbsolutePath().toString()));
-    host(spec(argv), "unpacking " + image);
+    runner.runOrFail(spec(argv), "unpacking " + image);
   }
 
   @Override
@@ -123,7 +121,7 @@ public final class UnshareExecutor implements Executor {
     List<String> argv = userNamespace();
     Path root = image.dir().resolve("root");
     argv.addAll(List.of("rm", "-rf", "--one-file-system", root.toString(), root + ".tmp"));
-    host(spec(argv), "removing " + root);
+    runner.runOrFail(spec(argv), "removing " + root);
   }
 
   @Override
@@ -135,7 +133,7 @@ public final class UnshareExecutor implements Executor {
     argv.addAll(
         List.of(
             "cp", "-a", "--reflink=auto", image.dir().resolve("root").toString(), dir.toString()));
-    host(spec(argv), "creating " + dir);
+    runner.runOrFail(spec(argv), "creating " + dir);
     return new UnshareInstance(dir);
   }
 
@@ -229,12 +227,7 @@ public final class UnshareExecutor implements Executor {
 
     @Override
     public void createUser() throws IOException, InterruptedException {
-      TailSink tail = new TailSink(20, OutputSink.NONE);
-      ExecResult r =
-          run(Command.asRoot("/bin/sh", "-c", buildUser.createScript()), tail, Cancellation.none());
-      if (!r.succeeded()) {
-        throw new IOException("creating user " + buildUser.name() + " failed: " + tail.text());
-      }
+      buildUser.createIn(this);
     }
 
     @Override
@@ -249,18 +242,19 @@ public final class UnshareExecutor implements Executor {
               "-c",
               "cat > \"$1\" && chmod \"$2\" \"$1\"",
               "kiln-copy-in",
-              absolute(instancePath),
+              GuestCommands.absolute(instancePath),
               mode));
-      host(spec(argv).withStdin(hostFile), "copying " + hostFile + " to " + instancePath);
+      runner.runOrFail(
+          spec(argv).withStdin(hostFile), "copying " + hostFile + " to " + instancePath);
     }
 
     @Override
     public void copyOut(String instancePath, Path hostFile)
         throws IOException, InterruptedException {
       List<String> argv = inChroot();
-      argv.addAll(List.of("cat", absolute(instancePath)));
+      argv.addAll(List.of("cat", GuestCommands.absolute(instancePath)));
       try {
-        host(spec(argv).withStdout(hostFile), "copying " + instancePath + " out");
+        runner.runOrFail(spec(argv).withStdout(hostFile), "copying " + instancePath + " out");
       } catch (IOException e) {
         Files.deleteIfExists(hostFile);
         throw e;
@@ -297,17 +291,10 @@ public final class UnshareExecutor implements Executor {
       }
       List<String> argv = userNamespace();
       argv.addAll(List.of("rm", "-rf", "--one-file-system", root.toString()));
-      host(spec(argv), "removing " + root);
+      runner.runOrFail(spec(argv), "removing " + root);
       destroyed = true;
       started = false;
     }
-  }
-
-  private static String absolute(String instancePath) {
-    if (!instancePath.startsWith("/")) {
-      throw new IllegalArgumentException("not an absolute path in the instance: " + instancePath);
-    }
-    return instancePath;
   }
 
   private static ProcessSpec spec(List<String> argv) {
@@ -323,15 +310,5 @@ public final class UnshareExecutor implements Executor {
     HostUser user = hostUser();
     Files.setOwner(dir, users.lookupPrincipalByName(user.name()));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  /** Runs a host command of the backend's own and fails with its last output lines. */
-  private ExecResult host(ProcessSpec spec, String what) throws IOException, InterruptedException {
-    TailSink tail = new TailSink(20, (stream, line) -> LOG.debugf("%s: %s", what, line));
-    ExecResult r = runner.run(spec, tail, Cancellation.none());
-    if (!r.succeeded()) {
-      throw new IOException(what + " failed (exit " + r.exitCode() + "): " + tail.text());
-    }
-    return r;
   }
 }
