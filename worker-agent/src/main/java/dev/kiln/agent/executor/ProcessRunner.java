@@ -26,6 +26,7 @@ public final class ProcessRunner {
 
   private static final Logger LOG = Logger.getLogger(ProcessRunner.class);
   private static final long POLL_MS = 50;
+  private static final Duration KILL_WAIT = Duration.ofSeconds(30);
 
   private final Duration grace;
   private final String setsid;
@@ -201,7 +202,13 @@ public final class ProcessRunner {
     }
     LOG.infof("process group %d outlived the grace period of %s: SIGKILL", group, grace);
     signal("KILL", group);
+    long giveUp = System.nanoTime() + KILL_WAIT.toNanos();
     while (process.isAlive() || groupAlive(group)) {
+      if (System.nanoTime() - giveUp > 0) {
+        // only a process stuck in the kernel (uninterruptible I/O) survives SIGKILL this long
+        LOG.warnf("process group %d is still there %s after SIGKILL; leaving it", group, KILL_WAIT);
+        return;
+      }
       sleepUninterruptibly(POLL_MS);
     }
   }
