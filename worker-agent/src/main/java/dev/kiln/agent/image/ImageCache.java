@@ -174,6 +174,9 @@ public final class ImageCache {
     LOG.infof("image %d: downloading %s (%d bytes)", artifactId, file.path(), file.size());
     try {
       source.download(artifactId, file, token, part);
+      try (FileChannel written = FileChannel.open(part, StandardOpenOption.WRITE)) {
+        written.force(true); // on disk before image.json says it is there
+      }
       moveAtomically(part, dir.resolve(local));
     } finally {
       Files.deleteIfExists(part);
@@ -378,9 +381,18 @@ public final class ImageCache {
     return name.equals("image.json") || name.equals("usage.json") ? "image-" + name : name;
   }
 
+  /** Writes to a temporary file, forces it to disk, then renames it over the target. */
   private static void writeAtomically(Path target, JsonNode content) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), content);
+    try (FileChannel out =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      out.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(content)));
+      out.force(true);
+    }
     moveAtomically(tmp, target);
   }
 
