@@ -10,12 +10,20 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.kiln.agent", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
-  /** The agent's logic and its tasks are plain Java (plus gRPC stubs): no framework in them. */
+  /**
+   * The agent's logic, its tasks, executors, image cache and host probing are plain Java (plus gRPC
+   * stubs): no framework in them.
+   */
   @ArchTest
   static final ArchRule coreAndTasksAreFrameworkFree =
       noClasses()
           .that()
-          .resideInAnyPackage("..agent.core..", "..agent.task..")
+          .resideInAnyPackage(
+              "..agent.core..",
+              "..agent.task..",
+              "..agent.executor..",
+              "..agent.image..",
+              "..agent.host..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(

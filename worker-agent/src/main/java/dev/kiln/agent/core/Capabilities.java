@@ -1,5 +1,7 @@
 package dev.kiln.agent.core;
 
+import dev.kiln.agent.host.HostCapabilities;
+import dev.kiln.agent.host.HostProbe;
 import dev.kiln.agent.task.TaskRegistry;
 import dev.kiln.api.scheduler.v1.WorkerSystem;
 import dev.kiln.task.Tag;
@@ -44,7 +46,34 @@ public final class Capabilities {
 
   /** The tags and system facts of this machine, its work directory and these tasks. */
   public static Discovered discover(TaskRegistry tasks, Path workDir) {
-    return discover(tasks, workDir, new SystemProbe());
+    HostProbe host = HostProbe.installed();
+    if (host == null) {
+      return discover(tasks, workDir, new SystemProbe());
+    }
+    // the executor backends' own availability checks and the host's tool probe answer the tasks'
+    // hooks; HostCapabilities adds the catalogue's tools and the image store's free disk
+    Discovered found =
+        discover(
+            tasks,
+            workDir,
+            new SystemProbe() {
+              @Override
+              public Optional<String> toolVersion(String tool) {
+                return host.toolVersion(tool);
+              }
+
+              @Override
+              public boolean executorAvailable(String backend) {
+                return host.executorAvailable(backend);
+              }
+            });
+    Set<String> tags = new LinkedHashSet<>(found.tags());
+    for (String tag : HostCapabilities.discover(host)) {
+      if (!tag.startsWith("disk:") || tags.stream().noneMatch(t -> t.startsWith("disk:"))) {
+        tags.add(tag);
+      }
+    }
+    return new Discovered(new ArrayList<>(tags), found.system());
   }
 
   static Discovered discover(TaskRegistry tasks, Path workDir, SystemProbe probe) {

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The artifact API as the agent uses it ({@code POST /api/v1/artifacts}, {@code PUT
- * /api/v1/artifacts/{id}/files/{path}}), on the JDK's HTTP server. Like the real service it checks
- * each upload against the declared size and SHA-256 (409 when they differ).
+ * /api/v1/artifacts/{id}/files/{path}}, and {@code GET} of both for what {@link #served} holds), on
+ * the JDK's HTTP server. Like the real service it checks each upload against the declared size and
+ * SHA-256 (409 when they differ).
  */
 public final class FakeArtifactService implements AutoCloseable {
 
@@ -46,6 +47,15 @@ public final class FakeArtifactService implements AutoCloseable {
 
   /** How many PUTs to answer 503 before accepting. */
   public final AtomicInteger failUploads = new AtomicInteger();
+
+  /** An artifact to download: its description and the bytes served for each file. */
+  public record Served(JsonNode description, Map<String, byte[]> content) {}
+
+  /** Artifacts served by GET, by id. */
+  public final Map<Long, Served> served = new ConcurrentHashMap<>();
+
+  /** The GETs of file contents, as "id/path". */
+  public final List<String> downloads = new CopyOnWriteArrayList<>();
 
   private final Map<String, JsonNode> declared = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(100);
@@ -113,6 +123,24 @@ public final class FakeArtifactService implements AutoCloseable {
         }
         uploads.add(new Upload(id, parts[1], bytes, expected, token, status));
         respond(x, status, "{}");
+      } else if (x.getRequestMethod().equals("GET")) {
+        String[] parts = path.substring("/api/v1/artifacts/".length()).split("/files/", 2);
+        Served artifact = served.get(Long.parseLong(parts[0]));
+        if (artifact == null) {
+          respond(x, 404, "{}");
+        } else if (parts.length == 1) {
+          respond(x, 200, artifact.description().toString());
+        } else {
+          byte[] bytes = artifact.content().get(parts[1]);
+          downloads.add(parts[0] + "/" + parts[1]);
+          if (bytes == null) {
+            respond(x, 404, "{}");
+          } else {
+            x.getResponseHeaders().add("Content-Type", "application/octet-stream");
+            x.sendResponseHeaders(200, bytes.length);
+            x.getResponseBody().write(bytes);
+          }
+        }
       } else {
         respond(x, 405, "{}");
       }
