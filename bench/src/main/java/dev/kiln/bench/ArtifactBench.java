@@ -26,9 +26,13 @@ import java.util.Random;
  * same file on the same disk, measured side by side in one run; and the service's peak RSS.
  *
  * <p>Prints {@code throughput_vs_cp=N peak_rss_mb=N} last. An upload and a download each copy the
- * file once (disk → service → disk), as {@code cp} does; throughput_vs_cp is the service's
- * throughput (size over the mean of the upload and download times) over cp's (size over the mean of
- * a cp run before and one after). peak_rss_mb is the service's VmHWM.
+ * file once from disk to disk, as {@code cp} does, and each ends with the copy on disk: the service
+ * fsyncs an upload before it answers, the bench runs {@code sync FILE} on the downloaded copy, and
+ * the baseline is {@code cp} followed by {@code sync FILE}. throughput_vs_cp is, per round, the time
+ * of two such cp runs over the time of the upload plus the download (1.0: moving the file in and
+ * out of the service takes as long as copying it twice), the median of the rounds. peak_rss_mb is
+ * the service's VmHWM. Options: {@code --quick} (128 MiB), {@code --size-mib=N}, {@code
+ * --rounds=N}; {@code KILN_BENCH_SERVICE_JVM_OPTS} adds options to the service's JVM (profiling).
  */
 public final class ArtifactBench {
 
@@ -60,20 +64,30 @@ public final class ArtifactBench {
       env.put("KILN_ARTIFACT_STORE_DIR", store.toString());
       try (ServiceProcess service =
           ServiceProcess.start(
-                  root, Platform.ARTIFACT, port, env, dir, java.util.List.of("-Xmx256m"))
+                  root, Platform.ARTIFACT, port, env, dir, serviceJvm())
               .awaitReady(Duration.ofSeconds(120))) {
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
         String auth = "Bearer " + secrets.adminToken();
 
         // Rounds of cp, upload, download interleaved, so that the machine's noise hits all
-        // three alike; each figure is the median of its rounds. Each round uploads into a new
-        // workspace, so deduplication never skips the transfer.
-        int rounds = size >= (512L << 20) ? 3 : 5;
+        // alike; each figure is the median of its rounds, and the ratio the median of the
+        // rounds' ratios. Each round uploads into a new workspace, so deduplication never skips
+        // the transfer.
+        int rounds = size >= (512L << 20) ? 5 : 7;
+        for (String arg : args) {
+          if (arg.startsWith("--rounds=")) {
+            rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+          }
+        }
         double[] cps = new double[rounds];
         double[] cacheCps = new double[rounds];
         double[] uploads = new double[rounds];
         double[] downloads = new double[rounds];
+        double[] durableDownloads = new double[rounds];
+        double[] ratios = new double[rounds];
+        double[] uploadRatios = new double[rounds];
+        double[] downloadRatios = new double[rounds];
         Path copy = dir.resolve("copy.bin");
         Path downloaded = dir.resolve("download.bin");
         for (int round = 0; round < rounds; round++) {
@@ -123,8 +137,13 @@ public final class ArtifactBench {
                   "-T",
                   source.toString(),
                   url);
+          // the download ends like cp + sync: the copy on disk (the upload is fsynced by the
+          // service before it answers)
+          long t0 = System.nanoTime();
           downloads[round] =
               curl("-sS", "-f", "-H", "Authorization: " + auth, "-o", downloaded.toString(), url);
+          run("sync", downloaded.toString());
+          durableDownloads[round] = (System.nanoTime() - t0) / 1e9;
           if (Files.size(downloaded) != size) {
             throw new IOException("download failed: " + Files.size(downloaded) + " bytes");
           }
@@ -132,36 +151,60 @@ public final class ArtifactBench {
             throw new IOException("the downloaded bytes differ from the uploaded ones");
           }
           Files.deleteIfExists(downloaded);
+          ratios[round] = 2 * cps[round] / (uploads[round] + durableDownloads[round]);
+          uploadRatios[round] = cps[round] / uploads[round];
+          downloadRatios[round] = cps[round] / durableDownloads[round];
+          System.out.printf(
+              "bench: round %d: cp+sync %.0f MiB/s, upload %.0f MiB/s, download+sync %.0f MiB/s"
+                  + " (download alone %.0f MiB/s): ratio %.2f%n",
+              round + 1,
+              mib(size, cps[round]),
+              mib(size, uploads[round]),
+              mib(size, durableDownloads[round]),
+              mib(size, downloads[round]),
+              ratios[round]);
         }
-        double cpSeconds = median(cps);
-        double upload = median(uploads);
-        double download = median(downloads);
         long peak = service.peakRssMib().orElse(-1L);
-
-        double mib = size / (double) (1 << 20);
-        // An upload and a download each copy the file once from disk to disk, as cp does: the
-        // service's throughput is the file size over the mean time of the two transfers.
-        double ratio = cpSeconds / ((upload + download) / 2);
-        double cacheCp = median(cacheCps);
+        double ratio = median(ratios);
         System.out.printf(
-            "bench: %d rounds of %d MiB, medians: cp+fsync %.1f MiB/s (cp into the page cache"
-                + " only: %.1f MiB/s); upload %.1f MiB/s (fsynced); download %.1f MiB/s;"
-                + " service (mean of both) %.1f MiB/s%n",
+            "bench: %d rounds of %d MiB, medians: cp+sync %.1f MiB/s (cp alone, into the page"
+                + " cache: %.1f MiB/s); upload %.1f MiB/s (hashed, fsynced before the answer);"
+                + " download %.1f MiB/s, %.1f MiB/s with the sync of the copy%n",
             rounds,
             size >> 20,
-            mib / cpSeconds,
-            mib / cacheCp,
-            mib / upload,
-            mib / download,
-            mib / ((upload + download) / 2));
+            mib(size, median(cps)),
+            mib(size, median(cacheCps)),
+            mib(size, median(uploads)),
+            mib(size, median(downloads)),
+            mib(size, median(durableDownloads)));
         System.out.printf(
-            "bench: against cp into the page cache only, the ratio would be %.2f%n",
-            cacheCp / ((upload + download) / 2));
+            "bench: like with like, each copy ends on disk (fsync): upload vs cp+sync %.2f,"
+                + " download+sync vs cp+sync %.2f; throughput_vs_cp = 2 x cp+sync time / (upload"
+                + " + download+sync time), median of the rounds%n",
+            median(uploadRatios),
+            median(downloadRatios));
+        System.out.printf(
+            "bench: without any sync, against cp into the page cache (in-kernel copy): download"
+                + " %.2f%n",
+            median(cacheCps) / median(downloads));
         System.out.printf("throughput_vs_cp=%.2f peak_rss_mb=%d%n", ratio, peak);
       }
     } finally {
       Files.deleteIfExists(source);
     }
+  }
+
+  private static java.util.List<String> serviceJvm() {
+    java.util.List<String> opts = new java.util.ArrayList<>(java.util.List.of("-Xmx256m"));
+    String extra = System.getenv("KILN_BENCH_SERVICE_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      opts.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
+    }
+    return opts;
+  }
+
+  private static double mib(long size, double seconds) {
+    return size / (double) (1 << 20) / seconds;
   }
 
   private static double median(double[] values) {
