@@ -28,10 +28,10 @@ import java.util.Random;
  * <p>Prints {@code throughput_vs_cp=N peak_rss_mb=N} last. An upload and a download each copy the
  * file once from disk to disk, as {@code cp} does, and each ends with the copy on disk: the service
  * fsyncs an upload before it answers, the bench runs {@code sync FILE} on the downloaded copy, and
- * the baseline is {@code cp} followed by {@code sync FILE}. throughput_vs_cp is, per round, the time
- * of two such cp runs over the time of the upload plus the download (1.0: moving the file in and
- * out of the service takes as long as copying it twice), the median of the rounds. peak_rss_mb is
- * the service's VmHWM. Options: {@code --quick} (128 MiB), {@code --size-mib=N}, {@code
+ * the baseline is {@code cp} followed by {@code sync FILE}. throughput_vs_cp is, per round, the
+ * time of two such cp runs over the time of the upload plus the download (1.0: moving the file in
+ * and out of the service takes as long as copying it twice), the median of the rounds. peak_rss_mb
+ * is the service's VmHWM. Options: {@code --quick} (128 MiB), {@code --size-mib=N}, {@code
  * --rounds=N}; {@code KILN_BENCH_SERVICE_JVM_OPTS} adds options to the service's JVM (profiling).
  */
 public final class ArtifactBench {
@@ -63,8 +63,7 @@ public final class ArtifactBench {
       Path store = Files.createDirectories(dir.resolve("store"));
       env.put("KILN_ARTIFACT_STORE_DIR", store.toString());
       try (ServiceProcess service =
-          ServiceProcess.start(
-                  root, Platform.ARTIFACT, port, env, dir, serviceJvm())
+          ServiceProcess.start(root, Platform.ARTIFACT, port, env, dir, serviceJvm())
               .awaitReady(Duration.ofSeconds(120))) {
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
@@ -88,12 +87,27 @@ public final class ArtifactBench {
         double[] ratios = new double[rounds];
         double[] uploadRatios = new double[rounds];
         double[] downloadRatios = new double[rounds];
+        // CPU seconds per round, which the machine's load does not inflate as it does wall time
+        double[] uploadCpu = new double[rounds];
+        double[] downloadCpu = new double[rounds];
+        double[] curlUploadCpu = new double[rounds];
+        double[] curlDownloadCpu = new double[rounds];
+        double[] cpCpu = new double[rounds];
+        long servicePid = service.pid();
         Path copy = dir.resolve("copy.bin");
         Path downloaded = dir.resolve("download.bin");
-        for (int round = 0; round < rounds; round++) {
+        // The service is a long-running process: the first transfers run while its JIT compiler
+        // still works on their code (a third of its CPU time in a cold run), so a warm-up round
+        // goes first and is not counted; cp has no such start.
+        int warmups = 1;
+        for (int i = 0; i < warmups + rounds; i++) {
+          boolean warmup = i < warmups;
+          int round = warmup ? 0 : i - warmups; // a warm-up's figures are overwritten
           cacheCps[round] = cp(source, copy, false);
           Files.deleteIfExists(copy);
+          double children = childCpu();
           cps[round] = cp(source, copy, true);
+          cpCpu[round] = childCpu() - children;
           Files.deleteIfExists(copy);
           String declare =
               JSON.createObjectNode()
@@ -122,6 +136,8 @@ public final class ArtifactBench {
           long id = JSON.readTree(created.body()).get("id").asLong();
           String url = base + "/api/v1/artifacts/" + id + "/files/input.bin";
           // curl on both sides: a native client, so the figure is the service's, not the client's
+          double serviceBefore = cpu(servicePid);
+          children = childCpu();
           uploads[round] =
               curl(
                   "-sS",
@@ -137,6 +153,10 @@ public final class ArtifactBench {
                   "-T",
                   source.toString(),
                   url);
+          uploadCpu[round] = cpu(servicePid) - serviceBefore;
+          curlUploadCpu[round] = childCpu() - children;
+          serviceBefore = cpu(servicePid);
+          children = childCpu();
           // the download ends like cp + sync: the copy on disk (the upload is fsynced by the
           // service before it answers)
           long t0 = System.nanoTime();
@@ -144,6 +164,8 @@ public final class ArtifactBench {
               curl("-sS", "-f", "-H", "Authorization: " + auth, "-o", downloaded.toString(), url);
           run("sync", downloaded.toString());
           durableDownloads[round] = (System.nanoTime() - t0) / 1e9;
+          downloadCpu[round] = cpu(servicePid) - serviceBefore;
+          curlDownloadCpu[round] = childCpu() - children;
           if (Files.size(downloaded) != size) {
             throw new IOException("download failed: " + Files.size(downloaded) + " bytes");
           }
@@ -155,9 +177,10 @@ public final class ArtifactBench {
           uploadRatios[round] = cps[round] / uploads[round];
           downloadRatios[round] = cps[round] / durableDownloads[round];
           System.out.printf(
-              "bench: round %d: cp+sync %.0f MiB/s, upload %.0f MiB/s, download+sync %.0f MiB/s"
+              "bench: %s %d: cp+sync %.0f MiB/s, upload %.0f MiB/s, download+sync %.0f MiB/s"
                   + " (download alone %.0f MiB/s): ratio %.2f%n",
-              round + 1,
+              warmup ? "warm-up round (not counted)" : "round",
+              warmup ? i + 1 : round + 1,
               mib(size, cps[round]),
               mib(size, uploads[round]),
               mib(size, durableDownloads[round]),
@@ -167,11 +190,12 @@ public final class ArtifactBench {
         long peak = service.peakRssMib().orElse(-1L);
         double ratio = median(ratios);
         System.out.printf(
-            "bench: %d rounds of %d MiB, medians: cp+sync %.1f MiB/s (cp alone, into the page"
+            "bench: %d rounds of %d MiB after %d warm-up round, medians: cp+sync %.1f MiB/s (cp alone, into the page"
                 + " cache: %.1f MiB/s); upload %.1f MiB/s (hashed, fsynced before the answer);"
                 + " download %.1f MiB/s, %.1f MiB/s with the sync of the copy%n",
             rounds,
             size >> 20,
+            warmups,
             mib(size, median(cps)),
             mib(size, median(cacheCps)),
             mib(size, median(uploads)),
@@ -181,8 +205,17 @@ public final class ArtifactBench {
             "bench: like with like, each copy ends on disk (fsync): upload vs cp+sync %.2f,"
                 + " download+sync vs cp+sync %.2f; throughput_vs_cp = 2 x cp+sync time / (upload"
                 + " + download+sync time), median of the rounds%n",
-            median(uploadRatios),
-            median(downloadRatios));
+            median(uploadRatios), median(downloadRatios));
+        double gib = size / (double) (1L << 30);
+        System.out.printf(
+            "bench: CPU seconds per GiB (medians; load on the machine does not inflate these):"
+                + " upload: service %.2f, curl %.2f; download+sync: service %.2f, curl+sync %.2f;"
+                + " cp+sync %.2f%n",
+            median(uploadCpu) / gib,
+            median(curlUploadCpu) / gib,
+            median(downloadCpu) / gib,
+            median(curlDownloadCpu) / gib,
+            median(cpCpu) / gib);
         System.out.printf(
             "bench: without any sync, against cp into the page cache (in-kernel copy): download"
                 + " %.2f%n",
@@ -201,6 +234,24 @@ public final class ArtifactBench {
       opts.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
     }
     return opts;
+  }
+
+  /** CPU seconds (user and system, all threads) a process has used so far. */
+  private static double cpu(long pid) throws IOException {
+    String[] fields = stat("/proc/" + pid + "/stat");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  /** CPU seconds used so far by the children this JVM waited for (curl, cp, sync). */
+  private static double childCpu() throws IOException {
+    String[] fields = stat("/proc/self/stat");
+    return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+  }
+
+  /** The fields of a /proc stat file after the command name, the state first. */
+  private static String[] stat(String file) throws IOException {
+    String line = Files.readString(Path.of(file));
+    return line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
   }
 
   private static double mib(long size, double seconds) {
