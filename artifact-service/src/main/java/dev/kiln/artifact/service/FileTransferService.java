@@ -33,11 +33,6 @@ public class FileTransferService {
   @Inject MeterRegistry registry;
   @Inject HashingPipeline pipeline;
 
-  /** Reads an upload body from a stream, for callers that have no chunk source. */
-  public UploadResult upload(long artifactId, String path, InputStream body, Caller caller) {
-    return upload(artifactId, path, HashingPipeline.source(body, 64 << 10), caller);
-  }
-
   /**
    * Receives the whole content of a declared file. The body is read only after the caller was found
    * allowed to upload it; the caller closes it.

@@ -77,12 +77,6 @@ public class ResumableUploads {
    *     upload is then discarded) or another request holds the file for too long
    */
   public ChunkResult receive(
-      long artifactId, String path, ContentRange range, InputStream body, Caller caller) {
-    return receive(artifactId, path, range, HashingPipeline.source(body, 64 << 10), caller);
-  }
-
-  /** {@link #receive(long, String, ContentRange, InputStream, Caller)} from a chunk source. */
-  public ChunkResult receive(
       long artifactId,
       String path,
       ContentRange range,
