@@ -27,9 +27,13 @@ import java.util.Random;
  * same file on the same disk, measured side by side in one run; and the service's peak RSS.
  *
  * <p>Prints {@code throughput_vs_cp=N peak_rss_mb=N} last. An upload and a download each copy the
- * file once (disk → service → disk), as {@code cp} does; throughput_vs_cp is the service's
- * throughput (size over the mean of the upload and download times) over cp's (size over the mean of
- * a cp run before and one after). peak_rss_mb is the service's VmHWM.
+ * file once from disk to disk, as {@code cp} does, and each ends with the copy on disk: the service
+ * fsyncs an upload before it answers, the bench runs {@code sync FILE} on the downloaded copy, and
+ * the baseline is {@code cp} followed by {@code sync FILE}. throughput_vs_cp is, per round, the
+ * time of two such cp runs over the time of the upload plus the download (1.0: moving the file in
+ * and out of the service takes as long as copying it twice), the median of the rounds. peak_rss_mb
+ * is the service's VmHWM. Options: {@code --quick} (128 MiB), {@code --size-mib=N}, {@code
+ * --rounds=N}; {@code KILN_BENCH_SERVICE_JVM_OPTS} adds options to the service's JVM (profiling).
  */
 public final class ArtifactBench {
 
@@ -74,27 +78,51 @@ public final class ArtifactBench {
         env.put("KILN_S3_SECRET_ACCESS_KEY", LocalS3.SECRET_ACCESS_KEY);
       }
       try (ServiceProcess service =
-          ServiceProcess.start(
-                  root, Platform.ARTIFACT, port, env, dir, java.util.List.of("-Xmx256m"))
+          ServiceProcess.start(root, Platform.ARTIFACT, port, env, dir, serviceJvm())
               .awaitReady(Duration.ofSeconds(120))) {
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
         String auth = "Bearer " + secrets.adminToken();
 
         // Rounds of cp, upload, download interleaved, so that the machine's noise hits all
-        // three alike; each figure is the median of its rounds. Each round uploads into a new
-        // workspace, so deduplication never skips the transfer.
-        int rounds = size >= (512L << 20) ? 3 : 5;
+        // alike; each figure is the median of its rounds, and the ratio the median of the
+        // rounds' ratios. Each round uploads into a new workspace, so deduplication never skips
+        // the transfer.
+        int rounds = size >= (512L << 20) ? 5 : 7;
+        for (String arg : args) {
+          if (arg.startsWith("--rounds=")) {
+            rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+          }
+        }
         double[] cps = new double[rounds];
         double[] cacheCps = new double[rounds];
         double[] uploads = new double[rounds];
         double[] downloads = new double[rounds];
+        double[] durableDownloads = new double[rounds];
+        double[] ratios = new double[rounds];
+        double[] uploadRatios = new double[rounds];
+        double[] downloadRatios = new double[rounds];
+        // CPU seconds per round, which the machine's load does not inflate as it does wall time
+        double[] uploadCpu = new double[rounds];
+        double[] downloadCpu = new double[rounds];
+        double[] curlUploadCpu = new double[rounds];
+        double[] curlDownloadCpu = new double[rounds];
+        double[] cpCpu = new double[rounds];
+        long servicePid = service.pid();
         Path copy = dir.resolve("copy.bin");
         Path downloaded = dir.resolve("download.bin");
-        for (int round = 0; round < rounds; round++) {
+        // The service is a long-running process: the first transfers run while its JIT compiler
+        // still works on their code (a third of its CPU time in a cold run), so a warm-up round
+        // goes first and is not counted; cp has no such start.
+        int warmups = 1;
+        for (int i = 0; i < warmups + rounds; i++) {
+          boolean warmup = i < warmups;
+          int round = warmup ? 0 : i - warmups; // a warm-up's figures are overwritten
           cacheCps[round] = cp(source, copy, false);
           Files.deleteIfExists(copy);
+          double children = childCpu();
           cps[round] = cp(source, copy, true);
+          cpCpu[round] = childCpu() - children;
           Files.deleteIfExists(copy);
           String declare =
               JSON.createObjectNode()
@@ -123,6 +151,8 @@ public final class ArtifactBench {
           long id = JSON.readTree(created.body()).get("id").asLong();
           String url = base + "/api/v1/artifacts/" + id + "/files/input.bin";
           // curl on both sides: a native client, so the figure is the service's, not the client's
+          double serviceBefore = cpu(servicePid);
+          children = childCpu();
           uploads[round] =
               curl(
                   "-sS",
@@ -138,8 +168,19 @@ public final class ArtifactBench {
                   "-T",
                   source.toString(),
                   url);
+          uploadCpu[round] = cpu(servicePid) - serviceBefore;
+          curlUploadCpu[round] = childCpu() - children;
+          serviceBefore = cpu(servicePid);
+          children = childCpu();
+          // the download ends like cp + sync: the copy on disk (the upload is fsynced by the
+          // service before it answers)
+          long t0 = System.nanoTime();
           downloads[round] =
               curl("-sS", "-f", "-H", "Authorization: " + auth, "-o", downloaded.toString(), url);
+          run("sync", downloaded.toString());
+          durableDownloads[round] = (System.nanoTime() - t0) / 1e9;
+          downloadCpu[round] = cpu(servicePid) - serviceBefore;
+          curlDownloadCpu[round] = childCpu() - children;
           if (Files.size(downloaded) != size) {
             throw new IOException("download failed: " + Files.size(downloaded) + " bytes");
           }
@@ -147,36 +188,89 @@ public final class ArtifactBench {
             throw new IOException("the downloaded bytes differ from the uploaded ones");
           }
           Files.deleteIfExists(downloaded);
+          ratios[round] = 2 * cps[round] / (uploads[round] + durableDownloads[round]);
+          uploadRatios[round] = cps[round] / uploads[round];
+          downloadRatios[round] = cps[round] / durableDownloads[round];
+          System.out.printf(
+              "bench: %s %d: cp+sync %.0f MiB/s, upload %.0f MiB/s, download+sync %.0f MiB/s"
+                  + " (download alone %.0f MiB/s): ratio %.2f%n",
+              warmup ? "warm-up round (not counted)" : "round",
+              warmup ? i + 1 : round + 1,
+              mib(size, cps[round]),
+              mib(size, uploads[round]),
+              mib(size, durableDownloads[round]),
+              mib(size, downloads[round]),
+              ratios[round]);
         }
-        double cpSeconds = median(cps);
-        double upload = median(uploads);
-        double download = median(downloads);
         long peak = service.peakRssMib().orElse(-1L);
-
-        double mib = size / (double) (1 << 20);
-        // An upload and a download each copy the file once from disk to disk, as cp does: the
-        // service's throughput is the file size over the mean time of the two transfers.
-        double ratio = cpSeconds / ((upload + download) / 2);
-        double cacheCp = median(cacheCps);
+        double ratio = median(ratios);
         System.out.printf(
-            "bench: %d rounds of %d MiB, medians: cp+fsync %.1f MiB/s (cp into the page cache"
-                + " only: %.1f MiB/s); upload %.1f MiB/s (fsynced); download %.1f MiB/s;"
-                + " service (mean of both) %.1f MiB/s%n",
+            "bench: %d rounds of %d MiB after %d warm-up round, medians: cp+sync %.1f MiB/s (cp alone, into the page"
+                + " cache: %.1f MiB/s); upload %.1f MiB/s (hashed, fsynced before the answer);"
+                + " download %.1f MiB/s, %.1f MiB/s with the sync of the copy%n",
             rounds,
             size >> 20,
-            mib / cpSeconds,
-            mib / cacheCp,
-            mib / upload,
-            mib / download,
-            mib / ((upload + download) / 2));
+            warmups,
+            mib(size, median(cps)),
+            mib(size, median(cacheCps)),
+            mib(size, median(uploads)),
+            mib(size, median(downloads)),
+            mib(size, median(durableDownloads)));
         System.out.printf(
-            "bench: against cp into the page cache only, the ratio would be %.2f%n",
-            cacheCp / ((upload + download) / 2));
+            "bench: like with like, each copy ends on disk (fsync): upload vs cp+sync %.2f,"
+                + " download+sync vs cp+sync %.2f; throughput_vs_cp = 2 x cp+sync time / (upload"
+                + " + download+sync time), median of the rounds%n",
+            median(uploadRatios), median(downloadRatios));
+        double gib = size / (double) (1L << 30);
+        System.out.printf(
+            "bench: CPU seconds per GiB (medians; load on the machine does not inflate these):"
+                + " upload: service %.2f, curl %.2f; download+sync: service %.2f, curl+sync %.2f;"
+                + " cp+sync %.2f%n",
+            median(uploadCpu) / gib,
+            median(curlUploadCpu) / gib,
+            median(downloadCpu) / gib,
+            median(curlDownloadCpu) / gib,
+            median(cpCpu) / gib);
+        System.out.printf(
+            "bench: without any sync, against cp into the page cache (in-kernel copy): download"
+                + " %.2f%n",
+            median(cacheCps) / median(downloads));
         System.out.printf("throughput_vs_cp=%.2f peak_rss_mb=%d%n", ratio, peak);
       }
     } finally {
       Files.deleteIfExists(source);
     }
+  }
+
+  private static java.util.List<String> serviceJvm() {
+    java.util.List<String> opts = new java.util.ArrayList<>(java.util.List.of("-Xmx256m"));
+    String extra = System.getenv("KILN_BENCH_SERVICE_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      opts.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
+    }
+    return opts;
+  }
+
+  /** CPU seconds (user and system, all threads) a process has used so far. */
+  private static double cpu(long pid) throws IOException {
+    String[] fields = stat("/proc/" + pid + "/stat");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  /** CPU seconds used so far by the children this JVM waited for (curl, cp, sync). */
+  private static double childCpu() throws IOException {
+    String[] fields = stat("/proc/self/stat");
+    return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+  }
+
+  /** The fields of a /proc stat file after the command name, the state first. */
+  private static String[] stat(String file) throws IOException {
+    String line = Files.readString(Path.of(file));
+    return line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+  }
+
+  private static double mib(long size, double seconds) {
+    return size / (double) (1 << 20) / seconds;
   }
 
   private static double median(double[] values) {

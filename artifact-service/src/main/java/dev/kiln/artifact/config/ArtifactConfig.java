@@ -19,6 +19,21 @@ public interface ArtifactConfig {
   @WithDefault("60s")
   Duration uploadIdleTimeout();
 
+  /**
+   * How many bytes an upload's writer thread writes with one system call (the received buffers of
+   * about this many bytes, gathered). Each upload holds at most {@code upload-write-batches + 1}
+   * such batches on the heap, besides the 1 MiB its connection buffers.
+   */
+  @WithDefault("512K")
+  io.quarkus.runtime.configuration.MemorySize uploadWriteBatch();
+
+  /**
+   * How many batches of an upload may wait for its writer thread while the request thread hashes
+   * the next ones; when they all wait, the connection is paused.
+   */
+  @WithDefault("3")
+  int uploadWriteBatches();
+
   /** The file store. */
   interface Store {
 

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Copies a stream through a fixed buffer while computing its SHA-256 and size in the same pass, so
@@ -34,7 +32,7 @@ public final class HashingCopy {
    * stream turns out to be longer, so an oversized body costs no more than the limit.
    */
   public static Received copy(InputStream in, OutputStream out, long limit) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = Sha256.newDigest();
     byte[] buffer = new byte[BUFFER_SIZE];
     long total = 0;
     int n;
@@ -50,14 +48,6 @@ public final class HashingCopy {
         return new Received(total, null, false);
       }
     }
-    return new Received(total, HexFormat.of().formatHex(digest.digest()), true);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return new Received(total, Sha256.finish(digest), true);
   }
 }

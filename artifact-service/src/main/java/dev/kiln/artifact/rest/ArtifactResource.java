@@ -1,6 +1,7 @@
 package dev.kiln.artifact.rest;
 
 import dev.kiln.artifact.config.ArtifactConfig;
+import dev.kiln.artifact.domain.HashingPipeline;
 import dev.kiln.artifact.service.ArtifactFile;
 import dev.kiln.artifact.service.ArtifactService;
 import dev.kiln.artifact.service.ArtifactView;
@@ -97,8 +98,9 @@ public class ArtifactResource {
       @Context ContainerRequestContext ctx,
       @Context UriInfo uri) {
     String contentRange = request.getHeader(ContentRange.HEADER);
-    try (RequestBodyStream body =
+    try (RequestBodyStream stream =
         new RequestBodyStream(request, config.uploadIdleTimeout().toMillis())) {
+      HashingPipeline.Source body = stream; // the received buffers themselves, not a copy
       if (contentRange == null) {
         UploadResult result = transfers.upload(id, path, body, BearerTokenFilter.caller(ctx));
         return Response.status(result.newlyComplete() ? 201 : 200).entity(result.file()).build();

@@ -1,5 +1,6 @@
 package dev.kiln.artifact.rest;
 
+import dev.kiln.artifact.domain.HashingPipeline;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -7,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
@@ -21,8 +23,12 @@ import java.util.ArrayDeque;
  * from a resource method that has no entity parameter, so that nothing else consumes the body.
  * Pausing and resuming both happen on the event loop, in the order the {@code paused} flag records
  * them.
+ *
+ * <p>Besides the {@code InputStream} reads, which copy, {@link #next} hands out the received
+ * buffers themselves: Vert.x gives each request handler a heap copy of the connection's pooled
+ * buffers, so they are the reader's to keep.
  */
-final class RequestBodyStream extends InputStream {
+final class RequestBodyStream extends InputStream implements HashingPipeline.Source {
 
   /** Pause the connection when this many bytes wait to be read. */
   static final int HIGH_WATER_MARK = 1 << 20;
@@ -109,7 +115,7 @@ final class RequestBodyStream extends InputStream {
     if (len == 0) {
       return 0;
     }
-    if (current == null && !next()) {
+    if (current == null && !take()) {
       return -1;
     }
     int n = Math.min(len, current.length() - position);
@@ -121,8 +127,18 @@ final class RequestBodyStream extends InputStream {
     return n;
   }
 
+  @Override
+  public ByteBuffer next() throws IOException {
+    if (current == null && !take()) {
+      return null;
+    }
+    ByteBuffer chunk = current.getByteBuf().nioBuffer(position, current.length() - position);
+    current = null;
+    return chunk;
+  }
+
   /** Takes the next buffer from the queue, waiting for one; false at the end of the body. */
-  private boolean next() throws IOException {
+  private boolean take() throws IOException {
     if (expectsContinue) {
       // the client waits for this before it sends the body: only now that it is wanted
       expectsContinue = false;

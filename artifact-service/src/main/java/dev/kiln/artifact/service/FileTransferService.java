@@ -1,6 +1,7 @@
 package dev.kiln.artifact.service;
 
-import dev.kiln.artifact.domain.HashingCopy;
+import dev.kiln.artifact.domain.HashingPipeline;
+import dev.kiln.artifact.domain.Sha256;
 import dev.kiln.artifact.store.FileStore;
 import dev.kiln.common.auth.Caller;
 import dev.kiln.common.problem.ApiException;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -18,7 +20,8 @@ import org.jboss.logging.Logger;
  * Moves file contents in and out of the store. An upload is streamed to a staging file while its
  * SHA-256 is computed, checked against the declaration, and only then moved into the store and
  * marked complete: a content that does not match never becomes visible. No database transaction is
- * held while bytes travel.
+ * held while bytes travel. Hashing and writing run on two threads ({@link HashingPipeline}), so the
+ * SHA-256 and the disk overlap.
  */
 @ApplicationScoped
 public class FileTransferService {
@@ -28,6 +31,7 @@ public class FileTransferService {
   @Inject ArtifactService artifacts;
   @Inject FileStore store;
   @Inject MeterRegistry registry;
+  @Inject HashingPipeline pipeline;
 
   /**
    * Receives the whole content of a declared file. The body is read only after the caller was found
@@ -36,35 +40,41 @@ public class FileTransferService {
    * @throws ApiException NOT_FOUND for an unknown artifact or path, FORBIDDEN when the caller may
    *     not upload to the artifact, CONFLICT when the content is not the declared one
    */
-  public UploadResult upload(long artifactId, String path, InputStream body, Caller caller) {
+  public UploadResult upload(
+      long artifactId, String path, HashingPipeline.Source body, Caller caller) {
     ArtifactFile declared = artifacts.fileForUpload(artifactId, path, caller);
-    HashingCopy.Received received;
     boolean newlyStored;
     try (FileStore.StagedUpload staged = store.stage(declared.sha256())) {
-      received = HashingCopy.copy(body, staged.output(), declared.size());
-      registry.counter("kiln_artifact_upload_bytes_total").increment(received.size());
-      if (!received.written()) {
+      MessageDigest digest = Sha256.newDigest();
+      HashingPipeline.Result received =
+          pipeline.copy(body, staged.channel(), declared.size(), digest);
+      registry.counter("kiln_artifact_upload_bytes_total").increment(received.read());
+      if (received.readFailure() != null) {
+        throw received.readFailure();
+      }
+      if (received.overrun()) {
         throw mismatch(
             declared,
             "received more than the " + declared.size() + " bytes the file was declared with");
       }
-      if (received.size() != declared.size()) {
+      if (received.written() != declared.size()) {
         throw mismatch(
             declared,
             "received "
-                + received.size()
+                + received.written()
                 + " bytes, but the file was declared with "
                 + declared.size());
       }
-      if (!declared.sha256().equals(received.sha256())) {
+      String sha = Sha256.finish(digest);
+      if (!declared.sha256().equals(sha)) {
         throw mismatch(
             declared,
             "the received content has SHA-256 "
-                + received.sha256()
+                + sha
                 + ", but the file was declared with "
                 + declared.sha256());
       }
-      newlyStored = staged.commit(received.sha256());
+      newlyStored = staged.commit(sha);
     } catch (IOException e) {
       throw new UncheckedIOException("upload of '" + path + "' to artifact " + artifactId, e);
     }

@@ -3,6 +3,8 @@ package dev.kiln.artifact.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
@@ -124,6 +126,15 @@ public interface FileStore {
     OutputStream output();
 
     /**
+     * Where to write the content, as a channel: the same destination as {@link #output}, use one or
+     * the other. A store can write channel buffers without copying them, and may start making the
+     * content durable while it is still being written; {@link #commit} finishes that.
+     */
+    default WritableByteChannel channel() {
+      return Channels.newChannel(output());
+    }
+
+    /**
      * Makes the content written so far durable and visible under its SHA-256, which the caller
      * computed while writing. When the store holds that content already, the staged copy is dropped
      * and the stored one left untouched.
@@ -149,6 +160,11 @@ public interface FileStore {
 
     /** Where to append: writes go to the end of what was received so far. */
     OutputStream append() throws IOException;
+
+    /** {@link #append} as a channel (see {@link StagedUpload#channel}). */
+    default WritableByteChannel appendChannel() throws IOException {
+      return Channels.newChannel(append());
+    }
 
     /**
      * Drops what was received past {@code size} bytes. {@code size} is at least what earlier

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,6 +25,10 @@ import org.jboss.logging.Logger;
  * progress in {@code uploads/} ({@code upload-*} for one request, {@code partial-*} for resumable
  * ones). Both are on the same file system, so committing an upload is an atomic rename: a reader
  * sees the whole content or nothing.
+ *
+ * <p>A staged upload written through its {@link StagedUpload#channel} is flushed to the disk every
+ * {@value #FLUSH_EVERY} bytes by another thread while it is being written (see {@link
+ * EarlyFlushChannel}), so that committing it waits for its last bytes only.
  */
 public class LocalFileStore implements FileStore {
 
@@ -35,8 +41,12 @@ public class LocalFileStore implements FileStore {
   private static final java.util.regex.Pattern PARTIAL_NAME =
       java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,200}");
 
+  /** How many bytes of a staged upload are written between two background flushes. */
+  static final long FLUSH_EVERY = 32L << 20;
+
   private final Path files;
   private final Path uploads;
+  private final ExecutorService flushes = DaemonThreads.cached("kiln-store-flush");
 
   public LocalFileStore(ArtifactConfig config) {
     this(config.store().local().root(), config.store().local().staleUploadAge());
@@ -81,6 +91,12 @@ public class LocalFileStore implements FileStore {
       LOG.warnf("could not list %s: %s", uploads, e.getMessage());
     }
     return deleted;
+  }
+
+  /** Stops the background flushes; an upload still being written is flushed by its commit. */
+  @jakarta.annotation.PreDestroy
+  void shutdown() {
+    flushes.shutdown();
   }
 
   @Override
@@ -184,6 +200,14 @@ public class LocalFileStore implements FileStore {
     }
 
     @Override
+    public WritableByteChannel appendChannel() throws IOException {
+      // no early flush here: a flush's write-back error must reach the commit, which may run in
+      // another request with another descriptor; the commit's fsync covers every chunk
+      channel.position(channel.size());
+      return channel; // closed with the partial upload
+    }
+
+    @Override
     public void truncate(long size) throws IOException {
       channel.truncate(size);
     }
@@ -222,6 +246,7 @@ public class LocalFileStore implements FileStore {
     private final Path temp;
     private final FileChannel channel;
     private final OutputStream output;
+    private EarlyFlushChannel flushing;
     private boolean done;
 
     LocalStagedUpload(Path temp, FileChannel channel) {
@@ -236,11 +261,22 @@ public class LocalFileStore implements FileStore {
     }
 
     @Override
+    public WritableByteChannel channel() {
+      if (flushing == null) {
+        flushing = new EarlyFlushChannel(channel, flushes, FLUSH_EVERY);
+      }
+      return flushing;
+    }
+
+    @Override
     public boolean commit(String sha256) throws IOException {
       if (done) {
         throw new IllegalStateException("this upload was committed or discarded already");
       }
       blob(sha256); // refuses what is not a SHA-256 before anything moves
+      if (flushing != null) {
+        flushing.finish();
+      }
       channel.force(true);
       channel.close();
       done = true;

@@ -1,6 +1,8 @@
 package dev.kiln.artifact.transfer;
 
 import dev.kiln.artifact.domain.HashingCopy;
+import dev.kiln.artifact.domain.HashingPipeline;
+import dev.kiln.artifact.domain.Sha256;
 import dev.kiln.artifact.service.ArtifactFile;
 import dev.kiln.artifact.service.ArtifactService;
 import dev.kiln.artifact.service.UploadResult;
@@ -16,7 +18,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -54,6 +55,7 @@ public class ResumableUploads {
   @Inject ArtifactService artifacts;
   @Inject FileStore store;
   @Inject MeterRegistry registry;
+  @Inject HashingPipeline pipeline;
 
   private final ConcurrentHashMap<String, Progress> progress = new ConcurrentHashMap<>();
 
@@ -76,7 +78,11 @@ public class ResumableUploads {
    *     upload is then discarded) or another request holds the file for too long
    */
   public ChunkResult receive(
-      long artifactId, String path, ContentRange range, InputStream body, Caller caller) {
+      long artifactId,
+      String path,
+      ContentRange range,
+      HashingPipeline.Source body,
+      Caller caller) {
     ArtifactFile declared = artifacts.fileForUpload(artifactId, path, caller);
     if (range.size() != declared.size()) {
       throw ApiException.invalidField(
@@ -119,7 +125,11 @@ public class ResumableUploads {
   }
 
   private ChunkResult receiveChunk(
-      ArtifactFile declared, String name, Progress state, ContentRange range, InputStream body)
+      ArtifactFile declared,
+      String name,
+      Progress state,
+      ContentRange range,
+      HashingPipeline.Source body)
       throws IOException {
     try (FileStore.PartialUpload partial = store.partial(name, true).orElseThrow()) {
       long received = partial.size();
@@ -150,11 +160,20 @@ public class ResumableUploads {
         state.digest = null;
       }
       if (state.digest == null && received == 0) {
-        state.digest = sha256();
+        state.digest = Sha256.newDigest();
         state.hashed = 0;
       }
       MessageDigest before = copyOf(state.digest);
-      Copied copied = copy(body, partial.append(), range.length(), state);
+      HashingPipeline.Result copied;
+      try {
+        copied = pipeline.copy(body, partial.appendChannel(), range.length(), state.digest);
+      } catch (IOException | RuntimeException e) {
+        state.digest = null; // the file may hold part of what was hashed
+        throw e;
+      }
+      if (state.digest != null) {
+        state.hashed += copied.written();
+      }
       registry.counter("kiln_artifact_upload_bytes_total").increment(copied.written());
       if (copied.overrun()) {
         partial.truncate(received);
@@ -169,7 +188,7 @@ public class ResumableUploads {
             received);
       }
       received += copied.written();
-      if (copied.failure() != null) {
+      if (copied.readFailure() != null) {
         LOG.infof(
             "artifact %d: chunk of '%s' broken off after %d bytes (%d of %d received): %s",
             declared.artifactId(),
@@ -177,7 +196,7 @@ public class ResumableUploads {
             copied.written(),
             received,
             declared.size(),
-            copied.failure().getMessage());
+            copied.readFailure().getMessage());
         return new ChunkResult.Refused(
             400,
             "Incomplete chunk",
@@ -212,7 +231,7 @@ public class ResumableUploads {
       throws IOException {
     String sha;
     if (state.digest != null && state.hashed == declared.size()) {
-      sha = HexFormat.of().formatHex(state.digest.digest());
+      sha = Sha256.finish(state.digest);
     } else {
       LOG.debugf("%s: no hashing state in memory, reading the received bytes", name);
       try (InputStream in = partial.read()) {
@@ -251,67 +270,6 @@ public class ResumableUploads {
             newlyComplete));
   }
 
-  /**
-   * What a chunk's body gave.
-   *
-   * @param written how many bytes were appended (and hashed)
-   * @param overrun whether the body held more than the chunk announced
-   * @param failure why reading the body failed, or null
-   */
-  private record Copied(long written, boolean overrun, IOException failure) {}
-
-  /**
-   * Appends at most {@code limit} bytes of {@code body}, hashing them as they are written. A body
-   * that breaks off still has what arrived written; a body that is too long is noticed within one
-   * buffer past the limit.
-   */
-  private static Copied copy(InputStream body, OutputStream out, long limit, Progress state)
-      throws IOException {
-    byte[] buffer = new byte[HashingCopy.BUFFER_SIZE];
-    long written = 0;
-    int filled = 0;
-    while (true) {
-      int n;
-      try {
-        n = body.read(buffer, filled, buffer.length - filled);
-      } catch (IOException e) {
-        write(out, buffer, filled, state);
-        return new Copied(written + filled, false, e);
-      }
-      if (n < 0) {
-        break;
-      }
-      if (written + filled + n > limit) {
-        return new Copied(written, true, null);
-      }
-      filled += n;
-      if (filled == buffer.length) {
-        write(out, buffer, filled, state);
-        written += filled;
-        filled = 0;
-      }
-    }
-    write(out, buffer, filled, state);
-    return new Copied(written + filled, false, null);
-  }
-
-  private static void write(OutputStream out, byte[] buffer, int length, Progress state)
-      throws IOException {
-    if (length == 0) {
-      return;
-    }
-    try {
-      out.write(buffer, 0, length);
-    } catch (IOException e) {
-      state.digest = null; // the file may hold part of the buffer now
-      throw e;
-    }
-    if (state.digest != null) {
-      state.digest.update(buffer, 0, length);
-      state.hashed += length;
-    }
-  }
-
   /** Takes the file's lock, waiting for a request that holds it. */
   private Progress acquire(String name, ArtifactFile declared) {
     long deadline = System.nanoTime() + Duration.ofSeconds(LOCK_WAIT_SECONDS).toNanos();
@@ -343,7 +301,8 @@ public class ResumableUploads {
   static String partialName(long artifactId, String path) {
     return artifactId
         + "-"
-        + HexFormat.of().formatHex(sha256().digest(path.getBytes(StandardCharsets.UTF_8)));
+        + HexFormat.of()
+            .formatHex(Sha256.newDigest().digest(path.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static MessageDigest copyOf(MessageDigest digest) {
@@ -354,14 +313,6 @@ public class ResumableUploads {
       return (MessageDigest) digest.clone();
     } catch (CloneNotSupportedException e) {
       return null; // the partial file is then read once at completion
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 }

@@ -142,6 +142,11 @@ public final class Capabilities {
     return Math.max(1, Math.round(bytes / (double) (1L << 30)));
   }
 
+  /** Debian's name of the host architecture: {@code dpkg --print-architecture}, else os.arch. */
+  public static String hostArchitecture() {
+    return new SystemProbe().architectures().get(0);
+  }
+
   static String debianArchitecture(String osArch) {
     return switch (osArch) {
       case "amd64", "x86_64" -> "amd64";
