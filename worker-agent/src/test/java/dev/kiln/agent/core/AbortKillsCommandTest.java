@@ -56,7 +56,7 @@ class AbortKillsCommandTest {
                 Duration.ofMillis(20),
                 Duration.ofMillis(200),
                 Duration.ofSeconds(10)),
-            new TaskRegistry(List.of(new CommandTask())),
+            new TaskRegistry(CommandTask.DEFINITIONS, List.of(new CommandTask())),
             new ArtifactUploader(artifacts.url(), 3, Duration.ofMillis(10)),
             channel,
             listener);

@@ -1,5 +1,6 @@
 package dev.kiln.agent.core;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kiln.agent.executor.Cancellation;
 import dev.kiln.agent.executor.ExecResult;
 import dev.kiln.agent.executor.ProcessRunner;
@@ -7,18 +8,50 @@ import dev.kiln.agent.executor.ProcessSpec;
 import dev.kiln.agent.task.TaskContext;
 import dev.kiln.agent.task.TaskOutcome;
 import dev.kiln.agent.task.WorkerTask;
+import dev.kiln.task.TaskData;
+import dev.kiln.task.TaskDefinition;
+import dev.kiln.task.external.ExternalTask;
+import dev.kiln.task.external.ExternalTaskCatalogue;
+import dev.kiln.task.external.ExternalTaskDefinition;
+import dev.kiln.task.input.InputValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code worker/command}: runs {@code task_data.script} with sh through the process runner, logging
  * its output line by line as it comes.
  */
 final class CommandTask implements WorkerTask {
+
+  /** Task data of {@code worker/command}. */
+  record Data(@JsonProperty(required = true) String script) implements TaskData {}
+
+  /** The SDK side of {@code worker/command}: one script, no input fields. */
+  static final class Definition extends ExternalTask<Data> {
+    static final ExternalTaskDefinition<Data> DEFINITION =
+        ExternalTaskDefinition.worker("command", 1, Data.class, Definition::new)
+            .schemaResource("/task-data-test/command.schema.json")
+            .build();
+
+    private Definition(ExternalTaskDefinition<Data> d, Data data, InputValues inputs) {
+      super(d, data, inputs);
+    }
+  }
+
+  /** The SDK's worker tasks and {@code worker/command}. */
+  static final dev.kiln.task.TaskRegistry DEFINITIONS = definitions();
+
+  private static dev.kiln.task.TaskRegistry definitions() {
+    List<TaskDefinition<?>> all = new ArrayList<>(ExternalTaskCatalogue.definitions());
+    all.add(Definition.DEFINITION);
+    return dev.kiln.task.TaskRegistry.of(all);
+  }
 
   final ProcessRunner runner = new ProcessRunner(Duration.ofSeconds(2));
 
