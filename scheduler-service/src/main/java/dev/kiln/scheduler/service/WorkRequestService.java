@@ -115,6 +115,9 @@ public class WorkRequestService {
 
   @Transactional
   public WorkRequestView get(long id, Caller caller) {
+    if (caller.kind() == Caller.Kind.WORK_REQUEST) {
+      WorkRequestAccess.checkRead(caller, id, null); // before the lookup: no existence leak
+    }
     WorkRequestEntity wr =
         repository
             .findByIdOptional(id)
