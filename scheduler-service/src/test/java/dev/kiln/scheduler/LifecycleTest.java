@@ -582,6 +582,42 @@ class LifecycleTest {
   }
 
   @Test
+  void aSingleCreationIsIdempotentByItsKey() {
+    String ws = workspace();
+    String body =
+        "{\"task_name\":\"noop\",\"task_data\":{\"result\":true},\"workspace\":\"" + ws + "\"}";
+    int id =
+        given()
+            .header("Authorization", ADMIN)
+            .header("Idempotency-Key", "one-" + ws)
+            .contentType("application/json")
+            .body(body)
+            .post("/api/v1/work-requests")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    given()
+        .header("Authorization", ADMIN)
+        .header("Idempotency-Key", "one-" + ws)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/work-requests")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(id));
+    // the key belongs to its caller: the workflow service's same key is another request
+    given()
+        .header("Authorization", WORKFLOW)
+        .header("Idempotency-Key", "one-" + ws)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/work-requests")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
   void aRetrySupersedesAndTakesOverTheDependents() throws Exception {
     String ws = workspace();
     Map<String, Integer> ids =
