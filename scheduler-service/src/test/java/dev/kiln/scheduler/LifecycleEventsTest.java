@@ -126,6 +126,7 @@ class LifecycleEventsTest {
         order,
         "workflow.orchestrate.v1#" + ids.get("cb"),
         "work-request.completed.v1#" + ids.get("cb"));
+    LifecycleTest.abortUnfinished(ws);
   }
 
   private static void assertBefore(List<String> order, String first, String then) {

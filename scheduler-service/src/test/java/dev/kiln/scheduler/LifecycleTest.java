@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +34,44 @@ class LifecycleTest {
   static final String WORKFLOW = "Bearer kiln-dev-workflow-service-token";
   static final String SECRET = "kiln-dev-work-request-token-secret";
 
+  private static final List<String> WORKSPACES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   static String workspace() {
-    return "lc-" + System.nanoTime();
+    String ws = "lc-" + System.nanoTime();
+    WORKSPACES.add(ws);
+    return ws;
+  }
+
+  /**
+   * Aborts what a test leaves unfinished: the database is shared with the other test classes, whose
+   * agents would otherwise be assigned these work requests instead of their own.
+   */
+  @AfterEach
+  void abortWhatIsLeft() {
+    for (String ws : WORKSPACES) {
+      abortUnfinished(ws);
+    }
+    WORKSPACES.clear();
+  }
+
+  static void abortUnfinished(String ws) {
+    for (String status : List.of("blocked", "pending", "running")) {
+      List<Integer> ids =
+          given()
+              .header("Authorization", ADMIN)
+              .queryParam("workspace", ws)
+              .queryParam("status", status)
+              .queryParam("limit", 500)
+              .get("/api/v1/work-requests")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath()
+              .getList("items.id");
+      for (Integer id : ids) {
+        post(ADMIN, "abort", id, "{}"); // 409 when a workflow's abort got it first
+      }
+    }
   }
 
   static String user(String name, String workspace, String role) {
@@ -134,11 +171,15 @@ class LifecycleTest {
 
   @Test
   void anIllegalTransitionIsA409NamingTheMove() {
+    String ws = workspace();
     int id =
         given()
             .header("Authorization", ADMIN)
             .contentType("application/json")
-            .body("{\"task_name\":\"noop\",\"task_data\":{\"result\":true}}")
+            .body(
+                "{\"task_name\":\"noop\",\"task_data\":{\"result\":true},\"workspace\":\""
+                    + ws
+                    + "\"}")
             .post("/api/v1/work-requests")
             .then()
             .statusCode(201)

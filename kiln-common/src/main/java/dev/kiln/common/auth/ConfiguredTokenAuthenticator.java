@@ -40,7 +40,7 @@ public class ConfiguredTokenAuthenticator {
    * caller is {@link Caller.Kind#WORKFLOW}. Unset: no workflow-service caller.
    */
   @ConfigProperty(name = "kiln.auth.workflow-service-token")
-  Optional<String> workflowServiceToken;
+  Optional<String> workflowServiceToken = Optional.empty();
 
   @Produces
   @DefaultBean
