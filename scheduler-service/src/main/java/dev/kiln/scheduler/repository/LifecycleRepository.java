@@ -82,25 +82,8 @@ public class LifecycleRepository {
           + " worker_id, attempt, CAST(workflow_data AS text)";
 
   /** These work requests, by id. */
-  @SuppressWarnings("unchecked")
   public Map<Long, Node> nodes(Collection<Long> ids) {
-    if (ids.isEmpty()) {
-      return Map.of();
-    }
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "SELECT "
-                    + NODE_COLUMNS
-                    + " FROM work_request w LEFT JOIN work_request p ON p.id = w.parent_id"
-                    + " WHERE w.id = ANY(?1)")
-            .setParameter(1, ids.toArray(new Long[0]))
-            .getResultList();
-    Map<Long, Node> out = new HashMap<>();
-    for (Object[] r : rows) {
-      Node n = node(r);
-      out.put(n.id(), n);
-    }
-    return out;
+    return nodesWhere("LEFT JOIN work_request p ON p.id = w.parent_id WHERE w.id = ANY(?1)", ids);
   }
 
   public Optional<Node> node(long id) {
@@ -108,18 +91,21 @@ public class LifecycleRepository {
   }
 
   /** The blocked children of these workflows. */
-  @SuppressWarnings("unchecked")
   public Map<Long, Node> blockedChildren(Collection<Long> parentIds) {
-    if (parentIds.isEmpty()) {
+    return nodesWhere(
+        "JOIN work_request p ON p.id = w.parent_id"
+            + " WHERE w.parent_id = ANY(?1) AND w.status = 'blocked'",
+        parentIds);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<Long, Node> nodesWhere(String joinAndWhere, Collection<Long> ids) {
+    if (ids.isEmpty()) {
       return Map.of();
     }
     List<Object[]> rows =
-        em.createNativeQuery(
-                "SELECT "
-                    + NODE_COLUMNS
-                    + " FROM work_request w JOIN work_request p ON p.id = w.parent_id"
-                    + " WHERE w.parent_id = ANY(?1) AND w.status = 'blocked'")
-            .setParameter(1, parentIds.toArray(new Long[0]))
+        em.createNativeQuery("SELECT " + NODE_COLUMNS + " FROM work_request w " + joinAndWhere)
+            .setParameter(1, ids.toArray(new Long[0]))
             .getResultList();
     Map<Long, Node> out = new LinkedHashMap<>();
     for (Object[] r : rows) {

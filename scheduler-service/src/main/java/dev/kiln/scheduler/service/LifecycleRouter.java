@@ -153,16 +153,10 @@ public class LifecycleRouter {
     if (ids.isEmpty()) {
       return 0;
     }
-    lifecycle.lockRootsOf(ids);
-    List<Changed> done =
-        lifecycle.transition(
-            ids,
-            List.of(PENDING),
-            target(TaskType.INTERNAL, TaskTypeRules.SYNCHRONIZATION_POINT).wire(),
-            WorkRequestResult.SUCCESS.wire());
-    events.completedAll(done, Map.of());
-    service.finished(done.stream().map(Changed::id).toList());
-    return done.size();
+    return completeWithSuccess(
+        ids,
+        WorkRequestStatus.PENDING,
+        target(TaskType.INTERNAL, TaskTypeRules.SYNCHRONIZATION_POINT));
   }
 
   @Transactional
@@ -192,13 +186,18 @@ public class LifecycleRouter {
     if (ids.isEmpty()) {
       return 0;
     }
+    return completeWithSuccess(
+        ids,
+        WorkRequestStatus.RUNNING,
+        WorkRequestStatus.RUNNING.transitionTo(WorkRequestStatus.COMPLETED));
+  }
+
+  /** Completes these with success in one statement, then propagates to their dependents. */
+  private int completeWithSuccess(List<Long> ids, WorkRequestStatus from, WorkRequestStatus to) {
     lifecycle.lockRootsOf(ids);
     List<Changed> done =
         lifecycle.transition(
-            ids,
-            List.of(WorkRequestStatus.RUNNING.wire()),
-            WorkRequestStatus.RUNNING.transitionTo(WorkRequestStatus.COMPLETED).wire(),
-            WorkRequestResult.SUCCESS.wire());
+            ids, List.of(from.wire()), to.wire(), WorkRequestResult.SUCCESS.wire());
     events.completedAll(done, Map.of());
     service.finished(done.stream().map(Changed::id).toList());
     return done.size();
