@@ -199,6 +199,20 @@ class LifecycleTest {
   }
 
   @Test
+  void theEndpointsAreInTheOpenApiDocument() {
+    String doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+    for (String path :
+        List.of(
+            "/api/v1/work-requests/graph",
+            "/api/v1/work-requests/{id}/retry",
+            "/api/v1/work-requests/{id}/unblock",
+            "/api/v1/work-requests/{id}/complete",
+            "/api/v1/work-requests/{id}/priority")) {
+      assertTrue(doc.contains("\"" + path + "\""), path);
+    }
+  }
+
+  @Test
   void aCycleIsRejectedNamingItsNodes() {
     String ws = workspace();
     graph(

@@ -51,6 +51,7 @@ public class LifecycleRouter {
   @Inject WorkRequestRepository repository;
   @Inject WorkRequestEvents events;
   @Inject SchedulerConfig config;
+  @Inject jakarta.enterprise.event.Event<WorkRequestService.WorkAvailable> workAvailable;
 
   private WakeableLoop loop;
 
@@ -136,6 +137,9 @@ public class LifecycleRouter {
             WorkRequestStatus.BLOCKED.transitionTo(WorkRequestStatus.PENDING).wire(),
             null);
     events.statusChangedAll(unblocked, WorkRequestStatus.BLOCKED.wire(), "workflow started");
+    if (!unblocked.isEmpty()) {
+      workAvailable.fire(new WorkRequestService.WorkAvailable()); // preparer and dispatcher
+    }
     return started.size() + unblocked.size();
   }
 
