@@ -32,7 +32,12 @@ public record Caller(
     /** A user of a workspace. */
     USER,
     /** An agent acting for one attempt of one work request. */
-    WORK_REQUEST
+    WORK_REQUEST,
+    /**
+     * The workflow service, identified by its configured service token: creates and completes the
+     * steps of workflows.
+     */
+    WORKFLOW
   }
 
   /** Copies the roles; none when null. */
@@ -59,6 +64,11 @@ public record Caller(
 
   public static Caller admin(String name) {
     return new Caller(name, Kind.ADMIN, null, null, null);
+  }
+
+  /** The workflow service, by its service credential. */
+  public static Caller workflowService() {
+    return new Caller("workflow-service", Kind.WORKFLOW, null, null, null);
   }
 
   public static Caller forWorkRequest(WorkRequestToken token) {

@@ -35,6 +35,13 @@ public class ConfiguredTokenAuthenticator {
   @ConfigProperty(name = "kiln.auth.accept-user-tokens", defaultValue = "false")
   boolean acceptUserTokens;
 
+  /**
+   * Token of the workflow service (KILN_WORKFLOW_SERVICE_TOKEN), where a service accepts it: the
+   * caller is {@link Caller.Kind#WORKFLOW}. Unset: no workflow-service caller.
+   */
+  @ConfigProperty(name = "kiln.auth.workflow-service-token")
+  Optional<String> workflowServiceToken = Optional.empty();
+
   @Produces
   @DefaultBean
   @ApplicationScoped
@@ -43,6 +50,11 @@ public class ConfiguredTokenAuthenticator {
     Clock clock = Clock.systemUTC();
     String secret = workRequestTokenSecret;
     boolean users = acceptUserTokens;
+    byte[] workflowHash =
+        workflowServiceToken
+            .filter(t -> !t.isBlank())
+            .map(t -> Tokens.hash(t).getBytes(StandardCharsets.UTF_8))
+            .orElse(null);
     return token -> {
       try {
         if (WorkRequestToken.looksLikeOne(token)) {
@@ -59,6 +71,11 @@ public class ConfiguredTokenAuthenticator {
       }
       if (MessageDigest.isEqual(adminHash, Tokens.hash(token).getBytes(StandardCharsets.UTF_8))) {
         return Optional.of(Caller.admin("admin"));
+      }
+      if (workflowHash != null
+          && MessageDigest.isEqual(
+              workflowHash, Tokens.hash(token).getBytes(StandardCharsets.UTF_8))) {
+        return Optional.of(Caller.workflowService());
       }
       return Optional.empty();
     };

@@ -196,4 +196,21 @@ class UserTokenTest {
         Optional.empty(),
         config.authenticator().authenticate(user.substring(0, user.length() - 2)));
   }
+
+  @Test
+  void theWorkflowServiceTokenIsAWorkflowCallerOnlyWhenConfigured() {
+    ConfiguredTokenAuthenticator config = new ConfiguredTokenAuthenticator();
+    config.adminToken = "the-admin-token";
+    config.workRequestTokenSecret = SECRET;
+    assertEquals(Optional.empty(), config.authenticator().authenticate("the-workflow-token"));
+    config.workflowServiceToken = Optional.of("the-workflow-token");
+    Caller caller = config.authenticator().authenticate("the-workflow-token").orElseThrow();
+    assertEquals(Caller.Kind.WORKFLOW, caller.kind());
+    assertEquals("workflow-service", caller.name());
+    assertEquals(false, caller.isAdmin());
+    assertEquals(
+        Caller.Kind.ADMIN,
+        config.authenticator().authenticate("the-admin-token").orElseThrow().kind());
+    assertEquals(Optional.empty(), config.authenticator().authenticate("the-workflow-tokeN"));
+  }
 }

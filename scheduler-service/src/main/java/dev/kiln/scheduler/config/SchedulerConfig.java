@@ -69,4 +69,16 @@ public interface SchedulerConfig {
   /** How long preparation waits before trying again after the lookup service was unreachable. */
   @WithDefault("5s")
   Duration preparationRetryDelay();
+
+  /**
+   * Fallback period of the lifecycle router (synchronization points, wait timers, workflows and
+   * their callbacks, server tasks) when nothing wakes it; it is also woken by every change that
+   * makes work pending.
+   */
+  @WithDefault("1s")
+  Duration lifecycleInterval();
+
+  /** How many work requests one step of the lifecycle router takes at most. */
+  @WithDefault("1000")
+  int lifecycleBatchSize();
 }

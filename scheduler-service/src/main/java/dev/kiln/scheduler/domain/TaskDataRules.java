@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Which tasks the scheduler accepts through the API, and the shape of their {@code task_data}: the
  * task registry of the task SDK and the tasks' JSON Schemas decide, and each error names its field.
- * Only worker tasks can be submitted yet: the other types need the dispatch paths of their own
- * issues.
+ * Workflows are defined by the workflow service, not by the task SDK: any task name with an object
+ * as {@code task_data} is accepted for them here.
  */
 public final class TaskDataRules {
 
@@ -23,11 +23,11 @@ public final class TaskDataRules {
   /** Errors of a submission, each naming its field; empty when it is valid. */
   public static List<FieldError> validate(
       String taskType, String taskName, Map<String, Object> taskData) {
-    if (taskType != null
-        && TaskType.fromWire(taskType).isPresent()
-        && !TaskType.WORKER.wire().equals(taskType)) {
-      return List.of(
-          new FieldError("task_type", "only worker tasks can be created through this API yet"));
+    if (TaskType.WORKFLOW.wire().equals(taskType)) {
+      if (taskName == null || taskName.isBlank()) {
+        return List.of(new FieldError("task_name", "is required"));
+      }
+      return List.of();
     }
     if (taskData == null && taskType != null && taskName != null && !taskName.isBlank()) {
       return List.of(new FieldError("task_data", "is required"));

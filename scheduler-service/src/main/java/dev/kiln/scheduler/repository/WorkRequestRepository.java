@@ -13,7 +13,7 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
 
   /**
    * One page of work requests, newest first, after the keyset cursor {@code beforeId}; every filter
-   * is optional.
+   * is optional ({@code visibleWorkspaces} null: every workspace).
    */
   public List<WorkRequestEntity> page(
       String status,
@@ -22,7 +22,8 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
       String workspace,
       Long parentId,
       Long beforeId,
-      int limit) {
+      int limit,
+      java.util.Collection<String> visibleWorkspaces) {
     StringBuilder q = new StringBuilder("1 = 1");
     io.quarkus.panache.common.Parameters p = new io.quarkus.panache.common.Parameters();
     if (status != null) {
@@ -44,6 +45,10 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
     if (parentId != null) {
       q.append(" and parentId = :parentId");
       p.and("parentId", parentId);
+    }
+    if (visibleWorkspaces != null) {
+      q.append(" and workspace in :visible");
+      p.and("visible", visibleWorkspaces.isEmpty() ? List.of("") : visibleWorkspaces);
     }
     if (beforeId != null) {
       q.append(" and id < :beforeId");

@@ -48,6 +48,8 @@ public class PreparationService {
   @Inject LookupResolver lookups;
   @Inject MeterRegistry registry;
   @Inject ObjectMapper mapper;
+  @Inject LifecycleService lifecycle;
+  @Inject dev.kiln.scheduler.repository.LifecycleRepository lifecycleRepository;
 
   private final TaskPreparation preparation = new TaskPreparation(TaskCatalogue.registry());
 
@@ -134,6 +136,8 @@ public class PreparationService {
     int ended = 0;
     if (!failed.isEmpty()) {
       Instant now = Instant.now();
+      lifecycleRepository.lockRootsOf(failed.keySet());
+      List<Long> endedIds = new ArrayList<>();
       for (WorkRequestEntity wr : repository.unpreparedForUpdate(List.copyOf(failed.keySet()))) {
         if (!WorkRequestStatus.fromWire(wr.status).canTransitionTo(WorkRequestStatus.COMPLETED)) {
           continue;
@@ -144,6 +148,7 @@ public class PreparationService {
         wr.completedAt = now;
         wr.outputData = Map.of("errors", errors(f));
         events.completed(wr);
+        endedIds.add(wr.id);
         ended++;
         try (LogContext ignored = LogContext.workRequest(wr.id, wr.attempt)) {
           LOG.warnf("preparation failed (%s): %s", f.code(), f.message());
@@ -152,6 +157,8 @@ public class PreparationService {
             .counter("kiln_preparation_failures_total", "task_type", wr.taskType, "code", f.code())
             .increment();
       }
+      repository.flush();
+      lifecycle.finished(endedIds); // their dependents are aborted unless allow_failure
     }
     return new Pass(outcomes.size(), stored, ended, postponed.size(), calls);
   }

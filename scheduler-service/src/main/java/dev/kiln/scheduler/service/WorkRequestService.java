@@ -4,9 +4,10 @@ import dev.kiln.common.auth.Caller;
 import dev.kiln.common.log.LogContext;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.common.problem.FieldError;
-import dev.kiln.scheduler.domain.TaskDataRules;
+import dev.kiln.scheduler.domain.WorkRequestAccess;
 import dev.kiln.scheduler.domain.WorkRequestResult;
 import dev.kiln.scheduler.domain.WorkRequestStatus;
+import dev.kiln.scheduler.repository.LifecycleRepository;
 import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
 import dev.kiln.task.TaskType;
@@ -16,13 +17,12 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
-/** Creating, reading and completing work requests. */
+/** Reading work requests and recording their agents' results. */
 @ApplicationScoped
 public class WorkRequestService {
 
@@ -36,41 +36,13 @@ public class WorkRequestService {
   @Inject WorkRequestEvents events;
   @Inject MeterRegistry registry;
   @Inject Event<WorkAvailable> workAvailable;
+  @Inject LifecycleService lifecycle;
+  @Inject LifecycleRepository lifecycleRepository;
 
+  /** Creates one work request (see {@link LifecycleService#create}). */
   @Transactional
   public WorkRequestView create(NewWorkRequest request, Caller caller) {
-    String taskType = request.taskType() == null ? TaskType.WORKER.wire() : request.taskType();
-    List<FieldError> errors =
-        TaskDataRules.validate(taskType, request.taskName(), request.taskData());
-    String workspace = request.workspace() == null ? DEFAULT_WORKSPACE : request.workspace();
-    if (workspace.isBlank() || workspace.length() > 255) {
-      errors = new java.util.ArrayList<>(errors);
-      errors.add(new FieldError("workspace", "must be 1 to 255 characters"));
-    }
-    if (!errors.isEmpty()) {
-      throw ApiException.invalid(errors);
-    }
-    WorkRequestEntity wr = new WorkRequestEntity();
-    wr.workspace = workspace;
-    wr.createdBy = caller.name();
-    wr.createdAt = Instant.now();
-    wr.status = WorkRequestStatus.PENDING.wire();
-    wr.result = "";
-    wr.taskType = taskType;
-    wr.taskName = request.taskName();
-    wr.taskData = request.taskData();
-    wr.workflowData = new HashMap<>();
-    wr.priorityBase = request.priorityBase() == null ? 0 : request.priorityBase();
-    wr.unblockStrategy = "deps";
-    repository.persist(wr);
-    repository.flush();
-    try (LogContext ignored = LogContext.workRequest(wr.id, null)) {
-      LOG.infof(
-          "created %s/%s in workspace %s by %s", taskType, wr.taskName, workspace, caller.name());
-    }
-    registry.counter("kiln_work_requests_created_total", "task_type", taskType).increment();
-    workAvailable.fire(new WorkAvailable());
-    return WorkRequestView.of(wr);
+    return lifecycle.create(request, caller, null).workRequests().values().iterator().next();
   }
 
   /** A page of work requests and the cursor of the next one (null on the last page). */
@@ -85,7 +57,8 @@ public class WorkRequestService {
       String workspace,
       Long parentId,
       Long before,
-      int limit) {
+      int limit,
+      Caller caller) {
     List<FieldError> errors = new java.util.ArrayList<>();
     if (limit < 1 || limit > 500) {
       errors.add(new FieldError("limit", "must be between 1 and 500"));
@@ -105,51 +78,52 @@ public class WorkRequestService {
       throw ApiException.invalid(errors);
     }
     List<WorkRequestView> items =
-        repository.page(status, taskType, taskName, workspace, parentId, before, limit).stream()
+        repository
+            .page(
+                status,
+                taskType,
+                taskName,
+                workspace,
+                parentId,
+                before,
+                limit,
+                visibleWorkspaces(caller, workspace))
+            .stream()
             .map(WorkRequestView::of)
             .toList();
     Long next = items.size() == limit ? items.get(items.size() - 1).id() : null;
     return new Page(items, next);
   }
 
-  @Transactional
-  public WorkRequestView get(long id) {
-    return repository
-        .findByIdOptional(id)
-        .map(WorkRequestView::of)
-        .orElseThrow(() -> ApiException.notFound("work request " + id));
+  /**
+   * The workspaces a caller may list, null for any: a user's workspaces (the one asked for must be
+   * among them); a work request token lists nothing.
+   */
+  private static List<String> visibleWorkspaces(Caller caller, String workspace) {
+    if (WorkRequestAccess.isService(caller)) {
+      return null;
+    }
+    if (caller.kind() != Caller.Kind.USER) {
+      throw ApiException.forbidden("a work request token only reads its own work request");
+    }
+    if (workspace != null) {
+      WorkRequestAccess.checkRead(caller, -1, workspace);
+      return List.of(workspace);
+    }
+    return List.copyOf(caller.roles().keySet());
   }
 
-  /** What an abort changed: the view, and the agent attempt to stop if it was running. */
-  public record Aborted(WorkRequestView workRequest, Long workerId, int attempt) {}
-
-  /**
-   * Aborts a blocked, pending or running work request. A running one keeps its worker id in the
-   * answer so the caller can tell the agent; the agent's later report is refused because the
-   * request is no longer running.
-   */
   @Transactional
-  public Aborted abort(long id, Caller caller) {
+  public WorkRequestView get(long id, Caller caller) {
+    if (caller.kind() == Caller.Kind.WORK_REQUEST) {
+      WorkRequestAccess.checkRead(caller, id, null); // before the lookup: no existence leak
+    }
     WorkRequestEntity wr =
-        repository.findForUpdate(id).orElseThrow(() -> ApiException.notFound("work request " + id));
-    WorkRequestStatus status = WorkRequestStatus.fromWire(wr.status);
-    if (!status.canTransitionTo(WorkRequestStatus.ABORTED)) {
-      throw ApiException.preconditionFailed(
-          "work request " + id + " is " + wr.status + " and can no longer be aborted");
-    }
-    Long workerId = status == WorkRequestStatus.RUNNING ? wr.workerId : null;
-    wr.status = WorkRequestStatus.ABORTED.wire();
-    wr.completedAt = Instant.now();
-    wr.leaseExpiresAt = null;
-    events.aborted(wr, caller.name());
-    try (LogContext ignored = LogContext.workRequest(wr.id, wr.attempt)) {
-      LOG.infof("aborted by %s (was %s)", caller.name(), status.wire());
-    }
-    registry.counter("kiln_work_requests_aborted_total", "task_type", wr.taskType).increment();
-    if (workerId != null) {
-      workAvailable.fire(new WorkAvailable()); // its worker has room again
-    }
-    return new Aborted(WorkRequestView.of(wr), workerId, wr.attempt);
+        repository
+            .findByIdOptional(id)
+            .orElseThrow(() -> ApiException.notFound("work request " + id));
+    WorkRequestAccess.checkRead(caller, id, wr.workspace);
+    return WorkRequestView.of(wr);
   }
 
   /**
@@ -164,6 +138,8 @@ public class WorkRequestService {
       int attempt,
       WorkRequestResult result,
       Map<String, Object> outputData) {
+    // The root workflow's lock first, as every lifecycle change: dependents are decided below.
+    lifecycleRepository.lockRootsOf(List.of(workRequestId));
     WorkRequestEntity wr =
         repository
             .findForUpdate(workRequestId)
@@ -194,6 +170,8 @@ public class WorkRequestService {
       wr.leaseExpiresAt = null;
       wr.outputData = outputData;
       events.completed(wr);
+      repository.flush();
+      lifecycle.finished(List.of(workRequestId));
       LOG.infof("completed with %s", wr.result);
     }
     registry

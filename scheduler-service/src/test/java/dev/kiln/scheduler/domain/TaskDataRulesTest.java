@@ -32,7 +32,9 @@ class TaskDataRulesTest {
     assertEquals("task_name", TaskDataRules.validate("worker", "sbuld", Map.of()).get(0).field());
     assertEquals("task_type", TaskDataRules.validate("celery", "noop", Map.of()).get(0).field());
     assertEquals(
-        "task_type", TaskDataRules.validate("server", "servernoop", Map.of()).get(0).field());
+        List.of(), TaskDataRules.validate("server", "servernoop", Map.of()), "every type is taken");
+    assertEquals(List.of(), TaskDataRules.validate("workflow", "any-workflow", Map.of()));
+    assertEquals("task_name", TaskDataRules.validate("workflow", " ", Map.of()).get(0).field());
     assertEquals("task_data", TaskDataRules.validate("worker", "noop", null).get(0).field());
   }
 
