@@ -259,6 +259,8 @@ class AgentProtocolTest {
     final WorkerAgentServiceGrpc.WorkerAgentServiceBlockingStub stub;
     final BlockingQueue<ServerMessage> inbox = new LinkedBlockingQueue<>();
     final StreamObserver<AgentMessage> out;
+    long workerId;
+    String token;
 
     private Agent(ManagedChannel channel, String token) {
       Metadata md = bearer(token);
@@ -284,6 +286,12 @@ class AgentProtocolTest {
     }
 
     static Agent connect(ManagedChannel channel, String name) throws InterruptedException {
+      return connect(channel, name, 1, "arch:amd64", "task:worker:noop:v1");
+    }
+
+    /** Registers and connects a worker agent reporting these tags about itself. */
+    static Agent connect(ManagedChannel channel, String name, int concurrency, String... tags)
+        throws InterruptedException {
       RegisterResponse r =
           WorkerAgentServiceGrpc.newBlockingStub(channel)
               .register(
@@ -293,9 +301,12 @@ class AgentProtocolTest {
                       .setWorkerType("worker")
                       .build());
       Agent agent = new Agent(channel, r.getWorkerToken());
+      agent.workerId = r.getWorkerId();
+      agent.token = r.getWorkerToken();
       agent.send(
           AgentMessage.newBuilder()
-              .setHello(Hello.newBuilder().setConcurrency(1).addProvidedTags("arch:amd64"))
+              .setHello(
+                  Hello.newBuilder().setConcurrency(concurrency).addAllProvidedTags(List.of(tags)))
               .build());
       ServerMessage welcome = agent.next(ServerMessage::hasWelcome);
       assertEquals(r.getWorkerId(), welcome.getWelcome().getWorkerId());

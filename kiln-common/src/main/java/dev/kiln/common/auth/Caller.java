@@ -28,7 +28,9 @@ public record Caller(
     /** A user of a workspace. */
     USER,
     /** An agent acting for one attempt of one work request. */
-    WORK_REQUEST
+    WORK_REQUEST,
+    /** A registered worker, by its worker token (only the scheduler knows them). */
+    WORKER
   }
 
   /** Copies the roles; none when null. */
@@ -56,6 +58,11 @@ public record Caller(
 
   public static Caller forUser(UserToken token) {
     return new Caller(token.user(), Kind.USER, null, null, null, token.workspaces());
+  }
+
+  /** A worker, named {@code worker:<id>}. */
+  public static Caller worker(long workerId) {
+    return new Caller("worker:" + workerId, Kind.WORKER, null, null, null);
   }
 
   public boolean isAdmin() {
