@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.scheduler.v1.AgentMessage;
 import dev.kiln.api.scheduler.v1.Assignment;
@@ -32,11 +31,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -297,46 +293,6 @@ class DispatchTest {
         .then()
         .statusCode(404)
         .contentType("application/problem+json");
-  }
-
-  @Test
-  void manyAgentsWithSeveralSlotsEachTakeEveryRequestExactlyOnce() throws Exception {
-    List<Agent> fleet = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      fleet.add(agent(3, NOOP, "arch:amd64"));
-    }
-    List<Long> ids = pending(klass(List.of(sys(NOOP)), List.of()), 0, 120, null);
-    Set<Long> seen = new HashSet<>();
-    Map<Long, Integer> perAgent = new HashMap<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (seen.size() < ids.size()) {
-      assertTrue(System.nanoTime() < deadline, "only " + seen.size() + " of 120 arrived");
-      boolean progressed = false;
-      for (Agent a : fleet) {
-        ServerMessage m = a.inbox.poll(5, TimeUnit.MILLISECONDS);
-        if (m == null || !m.hasAssignment()) {
-          continue;
-        }
-        progressed = true;
-        Assignment as = m.getAssignment();
-        assertTrue(seen.add(as.getWorkRequestId()), "assigned twice: " + as.getWorkRequestId());
-        assertEquals(1, as.getAttempt());
-        perAgent.merge(a.workerId, 1, Integer::sum);
-        a.stub.completeWorkRequest(
-            complete(as.getWorkRequestId(), as.getAttempt(), WorkResult.WORK_RESULT_SUCCESS));
-      }
-      if (!progressed) {
-        Thread.onSpinWait();
-      }
-    }
-    assertEquals(new HashSet<>(ids), seen);
-    assertEquals(
-        120L,
-        queryLong(
-            "SELECT count(*) FROM work_request WHERE result = 'success' AND attempt = 1 AND id = ANY('{"
-                + String.join(",", ids.stream().map(String::valueOf).toList())
-                + "}')"));
-    assertTrue(perAgent.size() > 1, "the work spread over the fleet: " + perAgent);
   }
 
   // --- storage helpers: what preparation would store ---
