@@ -119,6 +119,8 @@ public final class SchedulerBench {
         System.out.printf(
             "bench: pending → assignment on an idle agent at 1000 WR/s: p50 %.1f ms, p99 %.1f ms (%d samples)%n",
             latency[0], latency[1], (long) latency[2]);
+        System.out.println("bench: scheduler metrics after the run:");
+        metrics(port);
         double slowest = rates.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
         double fastest = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         System.out.println(
@@ -439,6 +441,27 @@ public final class SchedulerBench {
       throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
     }
     return out.toString();
+  }
+
+  /** Prints the dispatch pass and completion figures the scheduler exposes. */
+  static void metrics(int port) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      for (String line : r.body().split("\n")) {
+        if (line.matches("^kiln_dispatch_(claim|push)_seconds_(count|sum|max).*")
+            || line.matches("^kiln_dispatch_pass_(workers|assigned)_(count|sum|max).*")) {
+          System.out.println("bench:   " + line);
+        }
+      }
+    } catch (Exception e) {
+      System.out.println("bench: no metrics: " + e);
+    }
   }
 
   static String loadAverage() {
