@@ -39,6 +39,15 @@ public class ConfiguredTokenAuthenticator {
   @DefaultBean
   @ApplicationScoped
   TokenAuthenticator authenticator() {
+    return standard(adminToken, workRequestTokenSecret, acceptUserTokens);
+  }
+
+  /**
+   * The administrator token, work request tokens and (when {@code acceptUserTokens}) user tokens; a
+   * service that knows more kinds of token falls back to it.
+   */
+  public static TokenAuthenticator standard(
+      String adminToken, String workRequestTokenSecret, boolean acceptUserTokens) {
     byte[] adminHash = Tokens.hash(adminToken).getBytes(StandardCharsets.UTF_8);
     Clock clock = Clock.systemUTC();
     String secret = workRequestTokenSecret;

@@ -1,6 +1,7 @@
 package dev.kiln.scheduler.rest;
 
 import dev.kiln.common.auth.Caller;
+import dev.kiln.common.auth.ConfiguredTokenAuthenticator;
 import dev.kiln.common.auth.TokenAuthenticator;
 import dev.kiln.common.auth.Tokens;
 import dev.kiln.common.auth.UserToken;
@@ -10,16 +11,13 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The scheduler knows one kind of token more than the other services: worker tokens (issued by
- * registration, stored as SHA-256), for the worker's own REST endpoints. Everything else is as in
- * kiln-common's default authenticator.
+ * registration, stored as SHA-256), for the worker's own REST endpoints, tried after kiln-common's
+ * standard kinds.
  */
 @ApplicationScoped
 public class SchedulerTokenAuthenticator {
@@ -38,29 +36,17 @@ public class SchedulerTokenAuthenticator {
   @Produces
   @ApplicationScoped
   TokenAuthenticator authenticator() {
-    byte[] adminHash = Tokens.hash(adminToken).getBytes(StandardCharsets.UTF_8);
-    Clock clock = Clock.systemUTC();
-    String secret = workRequestTokenSecret;
-    boolean users = acceptUserTokens;
+    TokenAuthenticator standard =
+        ConfiguredTokenAuthenticator.standard(adminToken, workRequestTokenSecret, acceptUserTokens);
     return token -> {
-      try {
-        if (WorkRequestToken.looksLikeOne(token)) {
-          return Optional.of(
-              Caller.forWorkRequest(WorkRequestToken.verify(token, secret, clock.instant())));
-        }
-        if (UserToken.looksLikeOne(token)) {
-          return users
-              ? Optional.of(Caller.forUser(UserToken.verify(token, secret, clock.instant())))
-              : Optional.empty();
-        }
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
-      String hash = Tokens.hash(token);
-      if (MessageDigest.isEqual(adminHash, hash.getBytes(StandardCharsets.UTF_8))) {
-        return Optional.of(Caller.admin("admin"));
+      Optional<Caller> caller = standard.authenticate(token);
+      if (caller.isPresent()
+          || WorkRequestToken.looksLikeOne(token)
+          || UserToken.looksLikeOne(token)) {
+        return caller;
       }
       // enabled or not: the endpoint answers 403 for a disabled worker
+      String hash = Tokens.hash(token);
       return QuarkusTransaction.requiringNew()
           .call(() -> workers.findByTokenHash(hash).map(w -> Caller.worker(w.id)));
     };
