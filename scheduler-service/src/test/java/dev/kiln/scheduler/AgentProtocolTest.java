@@ -38,7 +38,12 @@ import java.io.InputStream;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -213,6 +218,58 @@ class AgentProtocolTest {
     assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
   }
 
+  @Test
+  void manyAgentsWithSeveralSlotsEachTakeEveryRequestExactlyOnce() throws Exception {
+    // created and prepared through the service; the lease (30 s) outlasts the test's slow loop
+    List<Agent> fleet = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      fleet.add(
+          Agent.connect(
+              channel, "fleet-" + UUID.randomUUID(), 3, "arch:amd64", "task:worker:noop:v1"));
+    }
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      ids.add(createNoop(true));
+    }
+    Set<Long> seen = new HashSet<>();
+    Map<Long, Integer> perAgent = new HashMap<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (seen.size() < ids.size()) {
+      assertTrue(System.nanoTime() < deadline, "only " + seen.size() + " of 120 arrived");
+      boolean progressed = false;
+      for (Agent a : fleet) {
+        ServerMessage m = a.inbox.poll(5, TimeUnit.MILLISECONDS);
+        if (m == null || !m.hasAssignment()) {
+          continue;
+        }
+        progressed = true;
+        Assignment as = m.getAssignment();
+        a.stub.completeWorkRequest(
+            complete(as.getWorkRequestId(), as.getAttempt(), WorkResult.WORK_RESULT_SUCCESS));
+        if (!ids.contains(as.getWorkRequestId())) {
+          continue; // left pending by another test
+        }
+        assertTrue(seen.add(as.getWorkRequestId()), "assigned twice: " + as.getWorkRequestId());
+        assertEquals(1, as.getAttempt());
+        perAgent.merge(a.workerId, 1, Integer::sum);
+      }
+      if (!progressed) {
+        Thread.onSpinWait();
+      }
+    }
+    assertEquals(new HashSet<>(ids), seen);
+    for (long id : ids) {
+      given()
+          .header("Authorization", ADMIN)
+          .get("/api/v1/work-requests/{id}", id)
+          .then()
+          .body("status", org.hamcrest.Matchers.equalTo("completed"))
+          .body("result", org.hamcrest.Matchers.equalTo("success"));
+    }
+    fleet.forEach(Agent::close);
+    assertTrue(perAgent.size() > 1, "the work spread over the fleet: " + perAgent);
+  }
+
   static CompleteWorkRequestRequest complete(long id, int attempt, WorkResult result) {
     return CompleteWorkRequestRequest.newBuilder()
         .setWorkRequestId(id)
@@ -259,6 +316,8 @@ class AgentProtocolTest {
     final WorkerAgentServiceGrpc.WorkerAgentServiceBlockingStub stub;
     final BlockingQueue<ServerMessage> inbox = new LinkedBlockingQueue<>();
     final StreamObserver<AgentMessage> out;
+    long workerId;
+    String token;
 
     private Agent(ManagedChannel channel, String token) {
       Metadata md = bearer(token);
@@ -284,6 +343,12 @@ class AgentProtocolTest {
     }
 
     static Agent connect(ManagedChannel channel, String name) throws InterruptedException {
+      return connect(channel, name, 1, "arch:amd64", "task:worker:noop:v1");
+    }
+
+    /** Registers and connects a worker agent reporting these tags about itself. */
+    static Agent connect(ManagedChannel channel, String name, int concurrency, String... tags)
+        throws InterruptedException {
       RegisterResponse r =
           WorkerAgentServiceGrpc.newBlockingStub(channel)
               .register(
@@ -293,9 +358,12 @@ class AgentProtocolTest {
                       .setWorkerType("worker")
                       .build());
       Agent agent = new Agent(channel, r.getWorkerToken());
+      agent.workerId = r.getWorkerId();
+      agent.token = r.getWorkerToken();
       agent.send(
           AgentMessage.newBuilder()
-              .setHello(Hello.newBuilder().setConcurrency(1).addProvidedTags("arch:amd64"))
+              .setHello(
+                  Hello.newBuilder().setConcurrency(concurrency).addAllProvidedTags(List.of(tags)))
               .build());
       ServerMessage welcome = agent.next(ServerMessage::hasWelcome);
       assertEquals(r.getWorkerId(), welcome.getWelcome().getWorkerId());

@@ -37,7 +37,9 @@ public record Caller(
      * The workflow service, identified by its configured service token: creates and completes the
      * steps of workflows.
      */
-    WORKFLOW
+    WORKFLOW,
+    /** A registered worker, by its worker token (only the scheduler knows them). */
+    WORKER
   }
 
   /** Copies the roles; none when null. */
@@ -84,6 +86,11 @@ public record Caller(
 
   public static Caller forUser(UserToken token) {
     return new Caller(token.user(), Kind.USER, null, null, null, token.workspaces());
+  }
+
+  /** A worker, named {@code worker:<id>}. */
+  public static Caller worker(long workerId) {
+    return new Caller("worker:" + workerId, Kind.WORKER, null, null, null);
   }
 
   public boolean isAdmin() {

@@ -46,6 +46,19 @@ public class ConfiguredTokenAuthenticator {
   @DefaultBean
   @ApplicationScoped
   TokenAuthenticator authenticator() {
+    return standard(adminToken, workRequestTokenSecret, acceptUserTokens, workflowServiceToken);
+  }
+
+  /**
+   * The administrator token, work request tokens, (when {@code acceptUserTokens}) user tokens and
+   * (when set) the workflow service's token; a service that knows more kinds of token falls back to
+   * it.
+   */
+  public static TokenAuthenticator standard(
+      String adminToken,
+      String workRequestTokenSecret,
+      boolean acceptUserTokens,
+      Optional<String> workflowServiceToken) {
     byte[] adminHash = Tokens.hash(adminToken).getBytes(StandardCharsets.UTF_8);
     Clock clock = Clock.systemUTC();
     String secret = workRequestTokenSecret;

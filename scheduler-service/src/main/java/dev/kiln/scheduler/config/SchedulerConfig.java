@@ -31,6 +31,22 @@ public interface SchedulerConfig {
   @WithDefault("1s")
   Duration dispatchInterval();
 
+  /**
+   * Tag namespaces that count on a worker only when an administrator (or the system) set them: a
+   * worker reporting {@code trust:official} about itself gets nothing that requires it. {@code
+   * worker-type:} is always protected.
+   */
+  @WithDefault("trust:,signing:")
+  java.util.List<String> protectedTagNamespaces();
+
+  /** At most this many work requests are claimed by one dispatch statement. */
+  @WithDefault("500")
+  int dispatchBatchSize();
+
+  /** Period of the queue depth and worker gauges (one GROUP BY query each time). */
+  @WithDefault("10s")
+  Duration queueMetricsInterval();
+
   /** Period of the lease reaper. */
   @WithDefault("2s")
   Duration leaseCheckInterval();

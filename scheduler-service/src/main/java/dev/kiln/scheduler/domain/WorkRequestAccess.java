@@ -22,7 +22,7 @@ public final class WorkRequestAccess {
     return switch (caller.kind()) {
       case ADMIN -> CreatorKind.ADMIN;
       case WORKFLOW -> CreatorKind.WORKFLOW;
-      case USER, WORK_REQUEST -> CreatorKind.USER;
+      case USER, WORK_REQUEST, WORKER -> CreatorKind.USER;
     };
   }
 

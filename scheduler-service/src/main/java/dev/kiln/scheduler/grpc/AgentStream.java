@@ -94,7 +94,7 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
     WorkerEntity worker = workers.authenticate(token);
     workerId = worker.id;
     workers.connected(
-        worker.id, message.getHello().getProvidedTagsList(), message.getHello().getConcurrency());
+        worker.id, reportedTags(message.getHello()), message.getHello().getConcurrency());
     sessions.add(this);
     send(
         ServerMessage.newBuilder()
@@ -111,7 +111,30 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
           message.getHello().getConcurrency(),
           message.getHello().getProvidedTagsList());
     }
-    dispatcher.wakeUp();
+    dispatcher.markFree(worker.id);
+  }
+
+  /**
+   * The provided tags of a Hello plus those its system facts imply (architectures, executors,
+   * tools).
+   */
+  static java.util.Set<String> reportedTags(dev.kiln.api.scheduler.v1.Hello hello) {
+    java.util.Set<String> tags = new java.util.TreeSet<>(hello.getProvidedTagsList());
+    if (hello.hasSystem()) {
+      var system = hello.getSystem();
+      system.getArchitecturesList().forEach(a -> tags.add(dev.kiln.task.Tags.architecture(a)));
+      system.getExecutorsList().forEach(e -> tags.add(dev.kiln.task.Tags.executor(e)));
+      system
+          .getToolsMap()
+          .forEach(
+              (name, version) -> {
+                tags.add(dev.kiln.task.Tags.tool(name));
+                if (!version.isBlank()) {
+                  tags.add(dev.kiln.task.Tags.toolVersion(name, version));
+                }
+              });
+    }
+    return tags;
   }
 
   private void heartbeat(AgentMessage message) {
@@ -151,6 +174,7 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
 
   @Override
   public void abort(long workRequestId, int attempt, String reason) {
+    dispatcher.markFree(workerId); // the aborted attempt no longer takes a slot
     send(
         ServerMessage.newBuilder()
             .setAbort(

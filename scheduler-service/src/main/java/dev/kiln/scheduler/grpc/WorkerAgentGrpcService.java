@@ -93,6 +93,7 @@ public class WorkerAgentGrpcService extends WorkerAgentServiceGrpc.WorkerAgentSe
       WorkRequestView wr =
           workRequests.complete(
               worker.id, request.getWorkRequestId(), request.getAttempt(), result, outputData);
+      dispatcher.markFree(worker.id);
       response.onNext(
           CompleteWorkRequestResponse.newBuilder()
               .setStatus(wr.status())

@@ -3,9 +3,13 @@ package dev.kiln.scheduler.repository;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Work requests, including the set-based dispatch and lease queries. */
 @ApplicationScoped
@@ -62,81 +66,200 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
     return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
   }
 
+  /** A work request claimed for a worker. */
+  public record Claim(long workRequestId, long workerId) {}
+
   /**
-   * Claims the next pending worker task for a worker that has free capacity and marks it running
-   * with a new attempt, in one statement. {@code SKIP LOCKED} lets several scheduler replicas claim
-   * at once without ever handing the same request out twice.
+   * Claims pending work for many worker slots of one worker class in one statement: the first
+   * {@code slots.length} prepared requests of this task type whose tag class is among {@code
+   * compatible}, in dispatch order (effective priority, then age, then id), go to the slots in
+   * order; each is marked running with a new attempt. Each compatible class is read from the head
+   * of its own index range ({@code work_request_dispatch_by_class}), so the cost does not grow with
+   * the number pending. {@code SKIP LOCKED} lets several replicas claim at once without handing the
+   * same request out twice.
    *
-   * @return the id of the claimed work request, if any was pending
+   * @param slots one worker id per free slot, in the order the slots are served
    */
-  public Optional<Long> claimNextFor(long workerId, String taskType, Instant leaseExpiresAt) {
-    @SuppressWarnings("unchecked")
-    List<Number> ids =
+  @SuppressWarnings("unchecked")
+  public List<Claim> claimBatch(
+      String taskType, long[] compatible, Long[] slots, Instant leaseExpiresAt) {
+    if (compatible.length == 0 || slots.length == 0) {
+      return List.of();
+    }
+    Long[] classes = new Long[compatible.length];
+    for (int i = 0; i < compatible.length; i++) {
+      classes[i] = compatible[i];
+    }
+    List<Object[]> rows =
         getEntityManager()
             .createNativeQuery(
-                "UPDATE work_request SET status = 'running', worker_id = ?1,"
-                    + " attempt = attempt + 1, started_at = now(), lease_expires_at = ?2"
-                    + " WHERE id = (SELECT id FROM work_request"
-                    + "   WHERE status = 'pending' AND prepared_at IS NOT NULL AND task_type = ?3"
-                    + "   AND (SELECT count(*) FROM work_request r"
-                    + "        WHERE r.worker_id = ?1 AND r.status = 'running')"
-                    + "     < (SELECT w.concurrency FROM worker w WHERE w.id = ?1 AND w.enabled)"
-                    + "   ORDER BY (priority_base + priority_adjustment) DESC, created_at, id"
-                    + "   LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                    + " RETURNING id")
-            .setParameter(1, workerId)
-            .setParameter(2, leaseExpiresAt)
+                "WITH slot AS (SELECT s.worker_id, s.n FROM unnest(?1) WITH ORDINALITY"
+                    + "   AS s(worker_id, n)),"
+                    + " head AS (SELECT x.* FROM unnest(?2) AS c(tag_class_id)"
+                    + "   CROSS JOIN LATERAL (SELECT w.id, w.priority_base + w.priority_adjustment"
+                    + "     AS prio, w.created_at FROM work_request w"
+                    + "     WHERE w.status = 'pending' AND w.prepared_at IS NOT NULL"
+                    + "     AND w.tag_class_id = c.tag_class_id AND w.task_type = ?3"
+                    + "     ORDER BY w.priority_base + w.priority_adjustment DESC, w.created_at, w.id"
+                    + "     LIMIT ?4 FOR UPDATE SKIP LOCKED) x),"
+                    + " picked AS (SELECT id, row_number() OVER (ORDER BY prio DESC, created_at, id)"
+                    + "   AS n FROM head ORDER BY prio DESC, created_at, id LIMIT ?4)"
+                    + " UPDATE work_request w SET status = 'running', worker_id = slot.worker_id,"
+                    + "   attempt = w.attempt + 1, started_at = now(), lease_expires_at = ?5"
+                    + " FROM picked JOIN slot ON slot.n = picked.n"
+                    + " WHERE w.id = picked.id AND w.status = 'pending'"
+                    + " RETURNING w.id, w.worker_id")
+            .setParameter(1, slots)
+            .setParameter(2, classes)
             .setParameter(3, taskType)
+            .setParameter(4, slots.length)
+            .setParameter(5, leaseExpiresAt)
             .getResultList();
-    return ids.stream().findFirst().map(Number::longValue);
+    List<Claim> out = new ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      out.add(new Claim(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+    }
+    return out;
   }
 
-  /** Extends the leases a worker still holds; returns how many it still holds. */
-  public int extendLeases(long workerId, List<Long> ids, List<Integer> attempts, Instant until) {
+  /**
+   * Extends the leases a worker still holds, in one statement.
+   *
+   * @return the work request ids whose lease was extended (the others are no longer this worker's)
+   */
+  @SuppressWarnings("unchecked")
+  public Set<Long> extendLeases(
+      long workerId, List<Long> ids, List<Integer> attempts, Instant until) {
     if (ids.isEmpty()) {
+      return Set.of();
+    }
+    List<Number> held =
+        getEntityManager()
+            .createNativeQuery(
+                "UPDATE work_request w SET lease_expires_at = ?1"
+                    + " FROM unnest(?2, ?3) AS l(id, attempt)"
+                    + " WHERE w.id = l.id AND w.attempt = l.attempt AND w.worker_id = ?4"
+                    + " AND w.status = 'running' RETURNING w.id")
+            .setParameter(1, until)
+            .setParameter(2, ids.toArray(new Long[0]))
+            .setParameter(3, attempts.toArray(new Integer[0]))
+            .setParameter(4, workerId)
+            .getResultList();
+    Set<Long> out = new HashSet<>();
+    held.forEach(n -> out.add(n.longValue()));
+    return out;
+  }
+
+  /**
+   * A running work request the reaper looks at.
+   *
+   * @param timeLimit its time limit, null without one
+   */
+  public record Expired(
+      long id, int retryCount, Instant startedAt, Duration timeLimit, Long workerId, int attempt) {}
+
+  /** Up to {@code limit} running requests whose lease expired, locked (others skip them). */
+  public List<Expired> lockExpiredLeases(Instant now, int limit) {
+    return expired("lease_expires_at < ?1 ORDER BY lease_expires_at", now, limit);
+  }
+
+  /** Up to {@code limit} running requests past their time limit, locked. */
+  public List<Expired> lockPastTimeLimit(Instant now, int limit) {
+    return expired(
+        "time_limit IS NOT NULL AND started_at + time_limit < ?1 ORDER BY started_at", now, limit);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Expired> expired(String condition, Instant now, int limit) {
+    List<Object[]> rows =
+        getEntityManager()
+            .createNativeQuery(
+                "SELECT id, retry_count, started_at,"
+                    + " CAST(extract(epoch FROM time_limit) * 1000 AS bigint), worker_id, attempt"
+                    + " FROM work_request WHERE status = 'running' AND "
+                    + condition
+                    + " LIMIT ?2 FOR UPDATE SKIP LOCKED")
+            .setParameter(1, now)
+            .setParameter(2, limit)
+            .getResultList();
+    List<Expired> out = new ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      out.add(
+          new Expired(
+              ((Number) r[0]).longValue(),
+              ((Number) r[1]).intValue(),
+              toInstant(r[2]),
+              r[3] == null ? null : Duration.ofMillis(((Number) r[3]).longValue()),
+              r[4] == null ? null : ((Number) r[4]).longValue(),
+              ((Number) r[5]).intValue()));
+    }
+    return out;
+  }
+
+  private static Instant toInstant(Object o) {
+    if (o == null) {
+      return null;
+    }
+    if (o instanceof Instant i) {
+      return i;
+    }
+    if (o instanceof java.time.OffsetDateTime t) {
+      return t.toInstant();
+    }
+    if (o instanceof java.sql.Timestamp t) {
+      return t.toInstant();
+    }
+    throw new IllegalStateException("unexpected timestamp type " + o.getClass());
+  }
+
+  /** Puts these running requests back to pending with their new retry counts, in one statement. */
+  public int requeue(Long[] ids, Integer[] retryCounts) {
+    if (ids.length == 0) {
       return 0;
     }
     return getEntityManager()
         .createNativeQuery(
-            "UPDATE work_request w SET lease_expires_at = ?1"
-                + " FROM unnest(?2, ?3) AS l(id, attempt)"
-                + " WHERE w.id = l.id AND w.attempt = l.attempt AND w.worker_id = ?4"
-                + " AND w.status = 'running'")
-        .setParameter(1, until)
-        .setParameter(2, ids.toArray(new Long[0]))
-        .setParameter(3, attempts.toArray(new Integer[0]))
-        .setParameter(4, workerId)
+            "UPDATE work_request w SET status = 'pending', worker_id = NULL, started_at = NULL,"
+                + " lease_expires_at = NULL, retry_count = u.retry_count"
+                + " FROM unnest(?1, ?2) AS u(id, retry_count)"
+                + " WHERE w.id = u.id AND w.status = 'running'")
+        .setParameter(1, ids)
+        .setParameter(2, retryCounts)
         .executeUpdate();
   }
 
-  /**
-   * Returns to pending every running request whose lease has expired and that may still be retried
-   * automatically; the fencing attempt number makes a late report from the old holder fail.
-   */
-  @SuppressWarnings("unchecked")
-  public List<Long> requeueExpiredLeases(Instant now, int maxAutomaticRetries) {
-    List<Number> ids =
-        getEntityManager()
-            .createNativeQuery(
-                "UPDATE work_request SET status = 'pending', worker_id = NULL, started_at = NULL,"
-                    + " lease_expires_at = NULL, retry_count = retry_count + 1"
-                    + " WHERE id IN (SELECT id FROM work_request WHERE status = 'running'"
-                    + "   AND lease_expires_at < ?1 AND retry_count < ?2 FOR UPDATE SKIP LOCKED)"
-                    + " RETURNING id")
-            .setParameter(1, now)
-            .setParameter(2, maxAutomaticRetries)
-            .getResultList();
-    return ids.stream().map(Number::longValue).toList();
+  /** Ends these running requests with {@code error} and this output, in one statement. */
+  public int failRunning(Long[] ids, String outputDataJson) {
+    if (ids.length == 0) {
+      return 0;
+    }
+    return getEntityManager()
+        .createNativeQuery(
+            "UPDATE work_request SET status = 'completed', result = 'error', completed_at = now(),"
+                + " lease_expires_at = NULL, output_data = CAST(?2 AS jsonb)"
+                + " WHERE id = ANY(?1) AND status = 'running'")
+        .setParameter(1, ids)
+        .setParameter(2, outputDataJson)
+        .executeUpdate();
   }
 
-  /** Running requests whose lease expired and that have no automatic retry left. */
-  public List<WorkRequestEntity> expiredWithoutRetriesLeft(Instant now, int maxAutomaticRetries) {
-    return find(
-            "status = 'running' and leaseExpiresAt < ?1 and retryCount >= ?2",
-            now,
-            maxAutomaticRetries)
-        .withLock(LockModeType.PESSIMISTIC_WRITE)
-        .list();
+  /** Tag classes stored after this id (by any replica), oldest first. */
+  public List<TagClassEntity> tagClassesAfter(long lastSeenId, int limit) {
+    return getEntityManager()
+        .createQuery("from TagClassEntity where id > :id order by id", TagClassEntity.class)
+        .setParameter("id", lastSeenId)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /** Pending work requests by task type and tag class (null: not prepared yet), one query. */
+  @SuppressWarnings("unchecked")
+  public List<Object[]> pendingByTypeAndClass() {
+    return getEntityManager()
+        .createNativeQuery(
+            "SELECT task_type, tag_class_id, count(*) FROM work_request WHERE status = 'pending'"
+                + " GROUP BY task_type, tag_class_id")
+        .getResultList();
   }
 
   /** Task types the scheduler prepares (those run by a worker process). */

@@ -2,6 +2,8 @@ package dev.kiln.scheduler.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Registered workers. */
@@ -14,5 +16,125 @@ public class WorkerRepository implements PanacheRepository<WorkerEntity> {
 
   public Optional<WorkerEntity> findByTokenHash(String tokenSha256) {
     return find("tokenSha256", tokenSha256).firstResultOptional();
+  }
+
+  /** A worker's tag as stored: which set, the value and who set it. */
+  public record TagRow(long workerId, String kind, String value, String provenance) {}
+
+  /**
+   * What dispatch needs of these workers, enabled ones only, their rows locked so two claims for
+   * the same worker (stream and REST, or two replicas) never exceed its concurrency.
+   */
+  public record DispatchState(
+      long workerId, String workerType, int concurrency, int running, long tagsVersion) {}
+
+  @SuppressWarnings("unchecked")
+  public List<DispatchState> lockDispatchState(Long[] ids) {
+    List<Object[]> rows =
+        getEntityManager()
+            .createNativeQuery(
+                "SELECT w.id, w.worker_type, w.concurrency,"
+                    + " (SELECT count(*) FROM work_request r"
+                    + "   WHERE r.worker_id = w.id AND r.status = 'running'),"
+                    + " w.tags_version"
+                    + " FROM worker w WHERE w.id = ANY(?1) AND w.enabled"
+                    + " ORDER BY w.id FOR NO KEY UPDATE OF w")
+            .setParameter(1, ids)
+            .getResultList();
+    List<DispatchState> out = new ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      out.add(
+          new DispatchState(
+              ((Number) r[0]).longValue(),
+              (String) r[1],
+              ((Number) r[2]).intValue(),
+              ((Number) r[3]).intValue(),
+              ((Number) r[4]).longValue()));
+    }
+    return out;
+  }
+
+  /** The tags of these workers, in one query. */
+  @SuppressWarnings("unchecked")
+  public List<TagRow> tagsOf(Long[] ids) {
+    List<Object[]> rows =
+        getEntityManager()
+            .createNativeQuery(
+                "SELECT worker_id, kind, value, provenance FROM worker_tag"
+                    + " WHERE worker_id = ANY(?1) ORDER BY worker_id, kind, value, provenance")
+            .setParameter(1, ids)
+            .getResultList();
+    List<TagRow> out = new ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      out.add(new TagRow(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3]));
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the provided tags a worker reported about itself (provenance {@code worker}); the tags
+   * an administrator set stay.
+   */
+  public void replaceReportedTags(long workerId, String[] values) {
+    getEntityManager()
+        .createNativeQuery(
+            "DELETE FROM worker_tag WHERE worker_id = ?1 AND provenance = 'worker'"
+                + " AND NOT (value = ANY(?2))")
+        .setParameter(1, workerId)
+        .setParameter(2, values)
+        .executeUpdate();
+    getEntityManager()
+        .createNativeQuery(
+            "INSERT INTO worker_tag (worker_id, kind, value, provenance)"
+                + " SELECT ?1, 'provided', v, 'worker' FROM unnest(?2) AS v"
+                + " ON CONFLICT DO NOTHING")
+        .setParameter(1, workerId)
+        .setParameter(2, values)
+        .executeUpdate();
+    bumpTagsVersion(workerId);
+  }
+
+  /** Sets a tag (idempotent); returns whether it was new. */
+  public boolean addTag(long workerId, String kind, String value, String provenance) {
+    int n =
+        getEntityManager()
+            .createNativeQuery(
+                "INSERT INTO worker_tag (worker_id, kind, value, provenance)"
+                    + " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING")
+            .setParameter(1, workerId)
+            .setParameter(2, kind)
+            .setParameter(3, value)
+            .setParameter(4, provenance)
+            .executeUpdate();
+    if (n > 0) {
+      bumpTagsVersion(workerId);
+    }
+    return n > 0;
+  }
+
+  /** Removes a tag; returns whether it was there. */
+  public boolean removeTag(long workerId, String kind, String value, String provenance) {
+    int n =
+        getEntityManager()
+            .createNativeQuery(
+                "DELETE FROM worker_tag WHERE worker_id = ?1 AND kind = ?2 AND value = ?3"
+                    + " AND provenance = ?4")
+            .setParameter(1, workerId)
+            .setParameter(2, kind)
+            .setParameter(3, value)
+            .setParameter(4, provenance)
+            .executeUpdate();
+    if (n > 0) {
+      bumpTagsVersion(workerId);
+    }
+    return n > 0;
+  }
+
+  /** Marks a change that may change what the worker takes (tags, enabled, concurrency). */
+  public void bumpTagsVersion(long workerId) {
+    getEntityManager()
+        .createNativeQuery("UPDATE worker SET tags_version = tags_version + 1 WHERE id = ?1")
+        .setParameter(1, workerId)
+        .executeUpdate();
   }
 }

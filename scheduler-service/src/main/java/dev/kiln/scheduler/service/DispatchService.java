@@ -2,52 +2,172 @@ package dev.kiln.scheduler.service;
 
 import dev.kiln.common.auth.WorkRequestToken;
 import dev.kiln.scheduler.config.SchedulerConfig;
+import dev.kiln.scheduler.domain.DispatchPlanner;
+import dev.kiln.scheduler.domain.WorkerClass;
+import dev.kiln.scheduler.domain.WorkerKind;
 import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
+import dev.kiln.scheduler.repository.WorkerRepository;
 import dev.kiln.task.TaskJson;
-import dev.kiln.task.TaskType;
 import dev.kiln.task.input.InputValues;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Claims work for a worker, one transaction per assignment. */
+/**
+ * Claims work for many workers at once: one locked read of the workers' state, then one claim
+ * statement per worker class (workers with equal effective tags share the compatible tag classes),
+ * then one read of the claimed rows, whatever the number of workers and assignments.
+ */
 @ApplicationScoped
 public class DispatchService {
 
+  /** An assignment for one worker. */
+  public record Assigned(long workerId, AssignmentView assignment) {}
+
+  /**
+   * What one claim round did.
+   *
+   * @param assigned the assignments, to push
+   * @param withRoom the workers that still have a free slot (nothing more for them was pending)
+   */
+  public record Round(List<Assigned> assigned, java.util.Set<Long> withRoom) {}
+
   @Inject WorkRequestRepository repository;
+  @Inject WorkerRepository workers;
+  @Inject TagIndex tags;
   @Inject SchedulerConfig config;
   @Inject MeterRegistry registry;
 
   @ConfigProperty(name = "kiln.auth.work-request-token-secret")
   String tokenSecret;
 
-  /** Claims the next pending worker task that fits the worker's free capacity. */
+  private Timer pendingToAssigned;
+
+  @PostConstruct
+  void metrics() {
+    pendingToAssigned =
+        Timer.builder("kiln_dispatch_pending_to_assigned")
+            .description("Time from creation to first assignment")
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  /**
+   * Fills these workers up to their concurrency (at most {@code maxPerWorker} each) with the
+   * pending work they may take, in dispatch order. Disabled and unknown workers get nothing.
+   */
   @Transactional
-  public Optional<AssignmentView> claimFor(long workerId) {
+  public Round claimFor(Collection<Long> workerIds, int maxPerWorker) {
+    if (workerIds.isEmpty()) {
+      return new Round(List.of(), java.util.Set.of());
+    }
+    List<WorkerRepository.DispatchState> states =
+        workers.lockDispatchState(workerIds.toArray(new Long[0]));
+    Map<Long, TagIndex.Known> classes = tags.classesOf(states);
+
+    // Group the free slots by (kind, class); slots interleave workers so each gets its first
+    // request before any gets a second.
+    record Group(WorkerKind kind, WorkerClass workerClass, List<long[]> workers) {}
+    Map<String, Group> groups = new LinkedHashMap<>();
+    for (WorkerRepository.DispatchState s : states) {
+      int free = Math.min(maxPerWorker, DispatchPlanner.freeSlots(s.concurrency(), s.running()));
+      TagIndex.Known k = classes.get(s.workerId());
+      if (free == 0 || k == null) {
+        continue;
+      }
+      groups
+          .computeIfAbsent(
+              k.kind().wire() + "/" + k.workerClass().key(),
+              x -> new Group(k.kind(), k.workerClass(), new ArrayList<>()))
+          .workers()
+          .add(new long[] {s.workerId(), free});
+    }
     Instant now = Instant.now();
-    Optional<Long> claimed =
-        repository.claimNextFor(workerId, TaskType.WORKER.wire(), now.plus(config.leaseDuration()));
-    if (claimed.isEmpty()) {
-      return Optional.empty();
+    Instant leaseUntil = now.plus(config.leaseDuration());
+    List<WorkRequestRepository.Claim> claims = new ArrayList<>();
+    for (Group g : groups.values()) {
+      long[] compatible = tags.compatible(g.kind(), g.workerClass());
+      if (compatible.length == 0) {
+        continue;
+      }
+      List<Long> slots = new ArrayList<>();
+      for (int round = 0; ; round++) {
+        int before = slots.size();
+        for (long[] w : g.workers()) {
+          if (w[1] > round) {
+            slots.add(w[0]);
+          }
+        }
+        if (slots.size() == before) {
+          break;
+        }
+      }
+      for (int from = 0; from < slots.size(); from += config.dispatchBatchSize()) {
+        List<Long> chunk =
+            slots.subList(from, Math.min(slots.size(), from + config.dispatchBatchSize()));
+        List<WorkRequestRepository.Claim> batch =
+            repository.claimBatch(
+                g.kind().runs().wire(), compatible, chunk.toArray(new Long[0]), leaseUntil);
+        claims.addAll(batch);
+        if (batch.size() < chunk.size()) {
+          break; // nothing more pending for this class
+        }
+      }
     }
-    WorkRequestEntity wr = repository.findById(claimed.get());
-    if (wr.attempt == 1) {
-      Timer.builder("kiln_dispatch_pending_to_assigned")
-          .description("Time from creation to first assignment")
-          .publishPercentileHistogram()
-          .register(registry)
-          .record(Duration.between(wr.createdAt, now));
+    java.util.Set<Long> withRoom = new java.util.HashSet<>();
+    Map<Long, Integer> got = new HashMap<>();
+    claims.forEach(c -> got.merge(c.workerId(), 1, Integer::sum));
+    for (Group g : groups.values()) {
+      for (long[] w : g.workers()) {
+        if (got.getOrDefault(w[0], 0) < w[1]) {
+          withRoom.add(w[0]);
+        }
+      }
     }
-    registry.counter("kiln_assignments_total", "task_type", wr.taskType).increment();
+    if (claims.isEmpty()) {
+      return new Round(List.of(), withRoom);
+    }
+    Map<Long, WorkRequestEntity> rows = new HashMap<>();
+    for (WorkRequestEntity wr :
+        repository.list(
+            "id in ?1", claims.stream().map(WorkRequestRepository.Claim::workRequestId).toList())) {
+      rows.put(wr.id, wr);
+    }
+    List<Assigned> out = new ArrayList<>(claims.size());
+    for (WorkRequestRepository.Claim c : claims) {
+      WorkRequestEntity wr = rows.get(c.workRequestId());
+      if (wr.attempt == 1) {
+        pendingToAssigned.record(Duration.between(wr.createdAt, now));
+      }
+      assignmentsCounter(wr.taskType).increment();
+      out.add(new Assigned(c.workerId(), view(wr, now)));
+    }
+    return new Round(out, withRoom);
+  }
+
+  private final Map<String, Counter> assignments = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Counter assignmentsCounter(String taskType) {
+    return assignments.computeIfAbsent(
+        taskType, t -> registry.counter("kiln_assignments_total", "task_type", t));
+  }
+
+  private AssignmentView view(WorkRequestEntity wr, Instant now) {
     String token =
         new WorkRequestToken(
                 wr.id,
@@ -56,18 +176,17 @@ public class DispatchService {
                 now.plus(config.artifactTokenValidity()),
                 inputArtifactIds(wr.dynamicTaskData))
             .sign(tokenSecret);
-    return Optional.of(
-        new AssignmentView(
-            wr.id,
-            wr.attempt,
-            wr.taskType,
-            wr.taskName,
-            // the configured task data: what the task runs with (dispatch takes prepared requests
-            // only)
-            wr.configuredTaskData != null ? wr.configuredTaskData : wr.taskData,
-            wr.dynamicTaskData == null ? Map.of() : wr.dynamicTaskData,
-            wr.workspace,
-            token));
+    return new AssignmentView(
+        wr.id,
+        wr.attempt,
+        wr.taskType,
+        wr.taskName,
+        // the configured task data: what the task runs with (dispatch takes prepared requests
+        // only)
+        wr.configuredTaskData != null ? wr.configuredTaskData : wr.taskData,
+        wr.dynamicTaskData == null ? Map.of() : wr.dynamicTaskData,
+        wr.workspace,
+        token);
   }
 
   /** The artifacts the work request's resolved input fields name: all its token may read. */

@@ -8,7 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,8 +30,15 @@ public class Dispatcher {
   @Inject AgentSessions sessions;
   @Inject DispatchService dispatch;
   @Inject SchedulerConfig config;
+  @Inject TagIndex tags;
+  @Inject io.micrometer.core.instrument.MeterRegistry registry;
 
   private volatile WakeableLoop loop;
+  private final AtomicBoolean workAvailable = new AtomicBoolean(true);
+  private final Set<Long> candidates = ConcurrentHashMap.newKeySet();
+  // workers of this replica left with a free slot: new work goes to them first
+  private final Set<Long> hungry = new HashSet<>();
+  private long lastFullPass = System.nanoTime() - Long.MAX_VALUE / 2;
 
   void start(@Observes StartupEvent event) {
     loop = new WakeableLoop("kiln-dispatcher", config.dispatchInterval(), this::dispatchAll, LOG);
@@ -39,34 +52,84 @@ public class Dispatcher {
   /** Work became available (after the transaction that made it so committed). */
   void onWorkAvailable(
       @Observes(during = TransactionPhase.AFTER_SUCCESS) WorkRequestService.WorkAvailable event) {
-    wakeUp();
+    workAvailable();
   }
 
-  public void wakeUp() {
+  /** New dispatchable work (here or, through NOTIFY, on another replica): try the idle workers. */
+  public void workAvailable() {
+    workAvailable.set(true);
     if (loop != null) {
       loop.wakeUp();
     }
   }
 
+  /** A worker of this replica may have room again (it connected, reported, lost an attempt). */
+  public void markFree(long workerId) {
+    candidates.add(workerId);
+    if (loop != null) {
+      loop.wakeUp();
+    }
+  }
+
+  /** Same as {@link #workAvailable()}. */
+  public void wakeUp() {
+    workAvailable();
+  }
+
+  /**
+   * Claims for the workers that may have room and pushes the assignments. Which workers: those
+   * marked free since the last pass; with new work, also those left with room by earlier passes;
+   * once per dispatch interval, every connected worker (whatever changed elsewhere: admin tags,
+   * another replica). One pass is a handful of statements however many workers it serves.
+   */
   void dispatchAll() {
-    for (AgentChannel channel : sessions.all()) {
-      while (true) {
-        Optional<AssignmentView> next = dispatch.claimFor(channel.workerId());
-        if (next.isEmpty()) {
-          break;
-        }
-        AssignmentView a = next.get();
-        try (LogContext ignored = LogContext.workRequest(a.workRequestId(), a.attempt())) {
-          if (channel.push(a)) {
-            LOG.infof(
-                "assigned %s/%s to worker %d", a.taskType(), a.taskName(), channel.workerId());
-          } else {
-            LOG.warnf("worker %d went away before its assignment; released", channel.workerId());
-            dispatch.release(a.workRequestId(), a.attempt(), channel.workerId());
-            break;
-          }
+    tags.refresh();
+    Map<Long, AgentChannel> channels = new HashMap<>();
+    for (AgentChannel c : sessions.all()) {
+      channels.put(c.workerId(), c);
+    }
+    hungry.retainAll(channels.keySet());
+    long now = System.nanoTime();
+    Set<Long> ids = new HashSet<>();
+    if (now - lastFullPass >= config.dispatchInterval().toNanos()) {
+      lastFullPass = now;
+      candidates.clear();
+      workAvailable.set(false);
+      ids.addAll(channels.keySet());
+    } else {
+      for (java.util.Iterator<Long> it = candidates.iterator(); it.hasNext(); ) {
+        ids.add(it.next());
+        it.remove();
+      }
+      if (workAvailable.getAndSet(false)) {
+        ids.addAll(hungry);
+      }
+      ids.retainAll(channels.keySet());
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
+    DispatchService.Round round = dispatch.claimFor(ids, Integer.MAX_VALUE);
+    long claimed = System.nanoTime();
+    hungry.removeAll(ids);
+    hungry.addAll(round.withRoom());
+    for (DispatchService.Assigned x : round.assigned()) {
+      AssignmentView a = x.assignment();
+      AgentChannel channel = channels.get(x.workerId());
+      try (LogContext ignored = LogContext.workRequest(a.workRequestId(), a.attempt())) {
+        if (channel.push(a)) {
+          LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
+        } else {
+          LOG.warnf("worker %d went away before its assignment; released", x.workerId());
+          dispatch.release(a.workRequestId(), a.attempt(), x.workerId());
         }
       }
     }
+    // where a pass spends its time, for the benchmark and the dashboards
+    registry.timer("kiln_dispatch_claim").record(claimed - started, TimeUnit.NANOSECONDS);
+    registry.timer("kiln_dispatch_push").record(System.nanoTime() - claimed, TimeUnit.NANOSECONDS);
+    registry.summary("kiln_dispatch_pass_workers").record(ids.size());
+    registry.summary("kiln_dispatch_pass_assigned").record(round.assigned().size());
   }
 }

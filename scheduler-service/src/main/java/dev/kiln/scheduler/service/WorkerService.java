@@ -6,13 +6,17 @@ import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
 import dev.kiln.scheduler.repository.WorkerEntity;
 import dev.kiln.scheduler.repository.WorkerRepository;
+import dev.kiln.task.Tag;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /** Worker registration, authentication, presence and leases. */
@@ -89,13 +93,40 @@ public class WorkerService {
     return worker;
   }
 
+  /**
+   * Records a connection: concurrency and the tags the agent reported about itself (provenance
+   * {@code worker}), which replace those of its previous connection; tags an administrator set
+   * stay. Tags that are not well formed are dropped.
+   */
   @Transactional
-  public void connected(long workerId, List<String> providedTags, int concurrency) {
+  public void connected(long workerId, Collection<String> reportedTags, int concurrency) {
     WorkerEntity worker = workers.findById(workerId);
-    worker.providedTags = providedTags.toArray(new String[0]);
+    Set<String> valid = new TreeSet<>();
+    for (String t : reportedTags) {
+      try {
+        valid.add(Tag.worker(t).value());
+      } catch (IllegalArgumentException e) {
+        LOG.debugf("worker %d reported a malformed tag '%s'; dropped", workerId, t);
+      }
+    }
+    worker.providedTags = valid.toArray(new String[0]);
     worker.concurrency = Math.max(1, concurrency);
     worker.connectedAt = Instant.now();
     worker.lastSeenAt = worker.connectedAt;
+    workers.flush();
+    workers.replaceReportedTags(workerId, worker.providedTags);
+  }
+
+  /** Refuses a disabled (or removed) worker. */
+  @Transactional
+  public void requireEnabled(long workerId) {
+    WorkerEntity worker = workers.findById(workerId);
+    if (worker == null) {
+      throw ApiException.unauthenticated("the worker token is not valid");
+    }
+    if (!worker.enabled) {
+      throw ApiException.forbidden("worker '" + worker.name + "' is disabled");
+    }
   }
 
   @Transactional
@@ -118,26 +149,13 @@ public class WorkerService {
       return List.of();
     }
     Instant until = Instant.now().plus(config.leaseDuration());
-    int extended =
+    Set<Long> held =
         workRequests.extendLeases(
             workerId,
             leases.stream().map(Lease::workRequestId).toList(),
             leases.stream().map(Lease::attempt).toList(),
             until);
-    if (extended == leases.size()) {
-      return List.of();
-    }
-    return leases.stream()
-        .filter(
-            l ->
-                workRequests
-                    .findByIdOptional(l.workRequestId())
-                    .map(
-                        wr ->
-                            !"running".equals(wr.status)
-                                || wr.attempt != l.attempt()
-                                || !Long.valueOf(workerId).equals(wr.workerId))
-                    .orElse(true))
-        .toList();
+    // a lease is held only by the current attempt of the assigned worker (LeaseRules' fencing)
+    return leases.stream().filter(l -> !held.contains(l.workRequestId())).toList();
   }
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Dispatch throughput and latency of the packaged scheduler with simulated gRPC agents, against
+# pgbench's simple-update TPS of the same PostgreSQL.
+#   bench/scheduler.sh           pending 1k..1M, fleets 10..10,000, 8 s windows
+#   bench/scheduler.sh --quick   pending 1k..100k, fleets 10..1,000, 2 s windows (about a minute)
+# Ends with: assignments_per_s=N p99_dispatch_ms=N pg_update_tps=N flat_ratio=N
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v pgbench >/dev/null 2>&1; then
+  echo "bench: pgbench is missing; installing postgresql-client" >&2
+  if ! { apt-get install -y -q postgresql-client >/dev/null 2>&1 || \
+         { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q postgresql-client >/dev/null; }; }; then
+    echo "bench: cannot install pgbench (apt-get install -y postgresql-client failed); the ratio needs it" >&2
+    exit 1
+  fi
+fi
+./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl bench,scheduler-service,worker-agent -am
+classpath="bench/target/classes:$(cat bench/target/bench-classpath.txt)"
+exec java -Xmx1g -cp "$classpath" dev.kiln.bench.SchedulerBench "$@"

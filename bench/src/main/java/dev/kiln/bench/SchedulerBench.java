@@ -1,0 +1,474 @@
+package dev.kiln.bench;
+
+import dev.kiln.api.scheduler.v1.AgentMessage;
+import dev.kiln.api.scheduler.v1.Assignment;
+import dev.kiln.api.scheduler.v1.CompleteWorkRequestRequest;
+import dev.kiln.api.scheduler.v1.CompleteWorkRequestResponse;
+import dev.kiln.api.scheduler.v1.Hello;
+import dev.kiln.api.scheduler.v1.ServerMessage;
+import dev.kiln.api.scheduler.v1.WorkResult;
+import dev.kiln.api.scheduler.v1.WorkerAgentServiceGrpc;
+import dev.kiln.infra.InfraSettings;
+import dev.kiln.infra.LocalInfra;
+import dev.kiln.infra.Platform;
+import dev.kiln.infra.PlatformSecrets;
+import dev.kiln.infra.ServiceProcess;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Dispatch throughput and latency of the real scheduler process against a real PostgreSQL, with
+ * simulated agents on real gRPC streams that complete each assignment at once.
+ *
+ * <p>Prints, per pending-queue size and per fleet size, assignments/s sustained (the queue is
+ * topped up as it drains, and 1 in 10 pending requests needs a tag no agent has, at a higher
+ * priority, so dispatch must skip it); the pending → assignment-arrival latency at 1,000 new work
+ * requests/s on idle agents; and pgbench's simple-update TPS of the same server. Ends with {@code
+ * assignments_per_s=N p99_dispatch_ms=N pg_update_tps=N flat_ratio=N}.
+ */
+public final class SchedulerBench {
+
+  private static final String NOOP = "task:worker:noop:v1";
+
+  private SchedulerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = Arrays.asList(args).contains("--quick");
+    int[] pendingSizes =
+        quick ? new int[] {1_000, 10_000, 100_000} : new int[] {1_000, 10_000, 100_000, 1_000_000};
+    int[] fleetSizes = quick ? new int[] {10, 100, 1_000} : new int[] {10, 100, 1_000, 10_000};
+    Duration window = Duration.ofSeconds(quick ? 2 : 8);
+    System.out.println("bench: load average at start " + loadAverage());
+
+    Path root = Platform.findRoot();
+    Path dir = Files.createDirectories(root.resolve("bench/target/scheduler-run"));
+    try (LocalInfra infra = LocalInfra.start(InfraSettings.ephemeral(dir.resolve("infra")))) {
+      double pgTps = pgbench(infra.settings(), quick ? 5 : 15);
+      System.out.printf("bench: pgbench -N (simple update) %.0f tps%n", pgTps);
+
+      PlatformSecrets secrets = PlatformSecrets.random();
+      Map<String, String> env = Platform.serviceEnvironment(infra.settings(), secrets);
+      int port = dev.kiln.infra.Ports.free();
+      env.put("KILN_SCHEDULER_PORT", String.valueOf(port));
+      env.put("KILN_LEASE_DURATION", "600s");
+      try (ServiceProcess scheduler =
+              ServiceProcess.start(root, Platform.SCHEDULER, port, env, dir, List.of("-Xmx768m"))
+                  .awaitReady(Duration.ofSeconds(180));
+          Connection db =
+              DriverManager.getConnection(
+                  infra.settings().jdbcUrl() + "?currentSchema=scheduler",
+                  InfraSettings.USER,
+                  InfraSettings.PASSWORD)) {
+        db.setAutoCommit(true);
+        int maxFleet = fleetSizes[fleetSizes.length - 1];
+        exec(
+            db,
+            "INSERT INTO worker (name, worker_type, token_sha256, concurrency)"
+                + " SELECT 'bench-' || g, 'worker', encode(sha256(('bench-token-' || g)::bytea),"
+                + " 'hex'), 1 FROM generate_series(1, "
+                + maxFleet
+                + ") g");
+        long runnable = tagClass(db, "[\"" + NOOP + "\",\"arch:amd64\"]");
+        long decoy = tagClass(db, "[\"" + NOOP + "\",\"arch:s390x\"]");
+        Bench bench = new Bench(db, port, runnable, decoy);
+
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (int p : pendingSizes) {
+          double r = bench.throughput(p, 200, window);
+          rates.put("pending=" + p + " workers=200", r);
+          System.out.printf("bench: pending=%-8d workers=%-6d %8.0f assignments/s%n", p, 200, r);
+        }
+        for (int w : fleetSizes) {
+          if (w == 200) {
+            continue;
+          }
+          double r = bench.throughput(100_000, w, window);
+          rates.put("pending=100000 workers=" + w, r);
+          System.out.printf(
+              "bench: pending=%-8d workers=%-6d %8.0f assignments/s%n", 100_000, w, r);
+        }
+        double headline = rates.get("pending=100000 workers=200");
+        double[] latency =
+            bench.latency(200, 1_000, quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10));
+        System.out.printf(
+            "bench: pending → assignment on an idle agent at 1000 WR/s: p50 %.1f ms, p99 %.1f ms (%d samples)%n",
+            latency[0], latency[1], (long) latency[2]);
+        System.out.println("bench: scheduler metrics after the run:");
+        metrics(port);
+        double slowest = rates.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double fastest = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        System.out.println(
+            "bench: scheduler log " + scheduler.log() + "; load average at end " + loadAverage());
+        System.out.printf(
+            "bench: headline %.0f assignments/s = %.2f × pgbench simple-update TPS%n",
+            headline, headline / pgTps);
+        System.out.printf(
+            "assignments_per_s=%.0f p99_dispatch_ms=%.1f pg_update_tps=%.0f flat_ratio=%.2f%n",
+            headline, latency[1], pgTps, slowest / fastest);
+      }
+    }
+  }
+
+  /** The scenarios, against one scheduler and database. */
+  static final class Bench {
+    final Connection db;
+    final int port;
+    final long runnable;
+    final long decoy;
+
+    Bench(Connection db, int port, long runnable, long decoy) {
+      this.db = db;
+      this.port = port;
+      this.runnable = runnable;
+      this.decoy = decoy;
+    }
+
+    double throughput(int pending, int workers, Duration window) throws Exception {
+      reset();
+      // 9 in 10 runnable; 1 in 10 urgent but for an architecture no agent has
+      insert(runnable, 0, pending - pending / 10);
+      insert(decoy, 10, pending / 10);
+      exec(db, "ANALYZE work_request");
+      try (Fleet fleet = Fleet.connect(port, workers, null)) {
+        Thread.sleep(1_000); // warm-up: the first fill of every agent
+        long start = fleet.assigned.get();
+        long t0 = System.nanoTime();
+        long deadline = t0 + window.toNanos();
+        long topped = start;
+        while (System.nanoTime() < deadline) {
+          Thread.sleep(50);
+          long now = fleet.assigned.get();
+          if (now > topped) {
+            insert(runnable, 0, (int) (now - topped)); // keep the queue at its size
+            topped = now;
+          }
+        }
+        long done = fleet.assigned.get() - start;
+        return done / ((System.nanoTime() - t0) / 1e9);
+      }
+    }
+
+    /** p50, p99 (ms) and the number of samples. */
+    double[] latency(int workers, int perSecond, Duration window) throws Exception {
+      reset();
+      Map<Long, Long> createdAt = new ConcurrentHashMap<>();
+      List<Double> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+      try (Fleet fleet =
+          Fleet.connect(
+              port,
+              workers,
+              (id, arrived) -> {
+                Long t = createdAt.remove(id);
+                if (t != null) {
+                  samples.add((arrived - t) / 1e6);
+                }
+              })) {
+        Thread.sleep(500);
+        int perTick = Math.max(1, perSecond / 100); // every 10 ms
+        long next = System.nanoTime();
+        long end = next + window.toNanos();
+        try (PreparedStatement s = insertStatement(runnable, 0, perTick)) {
+          while (next < end) {
+            long before = System.nanoTime();
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                createdAt.put(r.getLong(1), before); // before the INSERT: the latency includes it
+              }
+            }
+            next += 10_000_000L;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+              TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+          }
+        }
+        Thread.sleep(500);
+      }
+      double[] v = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      if (v.length == 0) {
+        return new double[] {Double.NaN, Double.NaN, 0};
+      }
+      return new double[] {
+        v[(int) (v.length * 0.50)], v[Math.min(v.length - 1, (int) (v.length * 0.99))], v.length
+      };
+    }
+
+    void reset() throws SQLException {
+      exec(db, "TRUNCATE work_request, outbox_event CASCADE");
+    }
+
+    void insert(long tagClass, int priority, int n) throws SQLException {
+      if (n <= 0) {
+        return;
+      }
+      try (PreparedStatement s = insertStatement(tagClass, priority, n)) {
+        s.executeQuery().close();
+      }
+    }
+
+    PreparedStatement insertStatement(long tagClass, int priority, int n) throws SQLException {
+      PreparedStatement s =
+          db.prepareStatement(
+              "INSERT INTO work_request (workspace, created_by, status, task_type, task_name,"
+                  + " task_data, configured_task_data, dynamic_task_data, tag_class_id,"
+                  + " prepared_at, priority_base)"
+                  + " SELECT 'System', 'bench', 'pending', 'worker', 'noop', '{\"result\":true}',"
+                  + " '{\"result\":true}', '{}', ?, now(), ? FROM generate_series(1, ?)"
+                  + " RETURNING id");
+      s.setLong(1, tagClass);
+      s.setInt(2, priority);
+      s.setInt(3, n);
+      return s;
+    }
+  }
+
+  /** Called with a work request id and the nanoTime its assignment arrived. */
+  interface Arrival {
+    void arrived(long workRequestId, long nanoTime);
+  }
+
+  /** Simulated agents: one stream each, many streams per channel, reporting success at once. */
+  static final class Fleet implements AutoCloseable {
+    final List<ManagedChannel> channels = new ArrayList<>();
+    final List<StreamObserver<AgentMessage>> streams = new ArrayList<>();
+    final AtomicLong assigned = new AtomicLong();
+    final AtomicLong failures = new AtomicLong();
+
+    static Fleet connect(int port, int workers, Arrival arrival) throws Exception {
+      Fleet f = new Fleet();
+      int nChannels = Math.max(1, Math.min(8, workers / 25));
+      for (int i = 0; i < nChannels; i++) {
+        f.channels.add(
+            ManagedChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMessageSize(4 << 20)
+                .build());
+      }
+      CountDownLatch welcomed = new CountDownLatch(workers);
+      for (int w = 1; w <= workers; w++) {
+        ManagedChannel ch = f.channels.get(w % nChannels);
+        Metadata md = new Metadata();
+        md.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+            "Bearer bench-token-" + w);
+        var auth = MetadataUtils.newAttachHeadersInterceptor(md);
+        WorkerAgentServiceGrpc.WorkerAgentServiceStub stub =
+            WorkerAgentServiceGrpc.newStub(ch).withInterceptors(auth);
+        StreamObserver<AgentMessage> out =
+            stub.connect(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerMessage m) {
+                    if (m.hasWelcome()) {
+                      welcomed.countDown();
+                    } else if (m.hasAssignment()) {
+                      Assignment a = m.getAssignment();
+                      if (arrival != null) {
+                        arrival.arrived(a.getWorkRequestId(), System.nanoTime());
+                      }
+                      f.assigned.incrementAndGet();
+                      stub.completeWorkRequest(
+                          CompleteWorkRequestRequest.newBuilder()
+                              .setWorkRequestId(a.getWorkRequestId())
+                              .setAttempt(a.getAttempt())
+                              .setResult(WorkResult.WORK_RESULT_SUCCESS)
+                              .build(),
+                          new StreamObserver<CompleteWorkRequestResponse>() {
+                            @Override
+                            public void onNext(CompleteWorkRequestResponse r) {}
+
+                            @Override
+                            public void onError(Throwable t) {
+                              f.failures.incrementAndGet();
+                            }
+
+                            @Override
+                            public void onCompleted() {}
+                          });
+                    }
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {}
+
+                  @Override
+                  public void onCompleted() {}
+                });
+        synchronized (f.streams) {
+          f.streams.add(out);
+        }
+        out.onNext(
+            AgentMessage.newBuilder()
+                .setHello(
+                    Hello.newBuilder()
+                        .setConcurrency(1)
+                        .addProvidedTags(NOOP)
+                        .addProvidedTags("arch:amd64"))
+                .build());
+      }
+      if (!welcomed.await(300, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(welcomed.getCount() + " agents were not welcomed");
+      }
+      return f;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      for (StreamObserver<AgentMessage> s : streams) {
+        try {
+          s.onCompleted();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
+      }
+      for (ManagedChannel c : channels) {
+        c.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+      if (failures.get() > 0) {
+        System.out.println("bench: " + failures.get() + " reports failed");
+      }
+      Thread.sleep(300); // the scheduler notices the streams are gone
+    }
+  }
+
+  static long tagClass(Connection db, String requiredJsonArray) throws SQLException {
+    StringBuilder withProvenance = new StringBuilder("[");
+    for (String v : requiredJsonArray.replaceAll("[\\[\\]\"]", "").split(",")) {
+      if (withProvenance.length() > 1) {
+        withProvenance.append(',');
+      }
+      withProvenance.append("{\"value\":\"").append(v).append("\",\"provenance\":\"system\"}");
+    }
+    withProvenance.append(']');
+    try (PreparedStatement s =
+        db.prepareStatement(
+            "INSERT INTO work_request_tag_class"
+                + " (fingerprint, required_tags, provided_tags, required, provided)"
+                + " VALUES (md5(?), ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))),"
+                + " '{}', CAST(? AS jsonb), '[]') RETURNING id")) {
+      s.setString(1, requiredJsonArray);
+      s.setString(2, requiredJsonArray);
+      s.setString(3, withProvenance.toString());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  static void exec(Connection db, String sql) throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** pgbench -i then -N (simple update) against the same server, in its own database. */
+  static double pgbench(InfraSettings infra, int seconds) throws Exception {
+    String pgbench =
+        Files.isExecutable(Path.of("/usr/bin/pgbench")) ? "/usr/bin/pgbench" : "pgbench";
+    Matcher port = Pattern.compile(":(\\d+)/").matcher(infra.jdbcUrl());
+    if (!port.find()) {
+      throw new IllegalStateException("no port in " + infra.jdbcUrl());
+    }
+    try (Connection c =
+        DriverManager.getConnection(infra.jdbcUrl(), InfraSettings.USER, InfraSettings.PASSWORD)) {
+      exec(c, "DROP DATABASE IF EXISTS pgbench");
+      exec(c, "CREATE DATABASE pgbench");
+    }
+    List<String> common = List.of("-h", "127.0.0.1", "-p", port.group(1), "-U", InfraSettings.USER);
+    run(concat(List.of(pgbench, "-i", "-q", "-s", "10"), common, List.of("pgbench")));
+    String out =
+        run(
+            concat(
+                List.of(pgbench, "-N", "-c", "8", "-j", "2", "-T", String.valueOf(seconds)),
+                common,
+                List.of("pgbench")));
+    Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
+    if (!tps.find()) {
+      throw new IllegalStateException("pgbench printed no tps:\n" + out);
+    }
+    return Double.parseDouble(tps.group(1));
+  }
+
+  @SafeVarargs
+  static List<String> concat(List<String>... parts) {
+    List<String> out = new ArrayList<>();
+    for (List<String> p : parts) {
+      out.addAll(p);
+    }
+    return out;
+  }
+
+  static String run(List<String> command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", InfraSettings.PASSWORD);
+    Process p = pb.start();
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        out.append(line).append('\n');
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+    }
+    return out.toString();
+  }
+
+  /** Prints the dispatch pass and completion figures the scheduler exposes. */
+  static void metrics(int port) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      for (String line : r.body().split("\n")) {
+        if (line.matches("^kiln_dispatch_(claim|push)_seconds_(count|sum|max).*")
+            || line.matches("^kiln_dispatch_pass_(workers|assigned)_(count|sum|max).*")) {
+          System.out.println("bench:   " + line);
+        }
+      }
+    } catch (Exception e) {
+      System.out.println("bench: no metrics: " + e);
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+}
