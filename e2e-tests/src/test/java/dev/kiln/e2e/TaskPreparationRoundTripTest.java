@@ -139,8 +139,11 @@ class TaskPreparationRoundTripTest {
               .setHello(
                   Hello.newBuilder()
                       .setConcurrency(1)
+                      // what an sbuild-capable worker reports: tag matching is enforced
                       .addProvidedTags("task:worker:sbuild:v1")
                       .addProvidedTags("arch:amd64")
+                      .addProvidedTags("executor:unshare")
+                      .addProvidedTags("tool:sbuild")
                       .setAgentVersion("e2e"))
               .build());
       ServerMessage welcome = received.poll(30, TimeUnit.SECONDS);
