@@ -8,10 +8,9 @@ import dev.kiln.agent.executor.ProcessSpec;
 import dev.kiln.agent.task.TaskContext;
 import dev.kiln.agent.task.TaskOutcome;
 import dev.kiln.agent.task.WorkerTask;
+import dev.kiln.agent.testing.TestDefinitions;
 import dev.kiln.task.TaskData;
-import dev.kiln.task.TaskDefinition;
 import dev.kiln.task.external.ExternalTask;
-import dev.kiln.task.external.ExternalTaskCatalogue;
 import dev.kiln.task.external.ExternalTaskDefinition;
 import dev.kiln.task.input.InputValues;
 import java.io.IOException;
@@ -20,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code worker/command}: runs {@code task_data.script} with sh through the process runner, logging
@@ -45,13 +42,8 @@ final class CommandTask implements WorkerTask {
   }
 
   /** The SDK's worker tasks and {@code worker/command}. */
-  static final dev.kiln.task.TaskRegistry DEFINITIONS = definitions();
-
-  private static dev.kiln.task.TaskRegistry definitions() {
-    List<TaskDefinition<?>> all = new ArrayList<>(ExternalTaskCatalogue.definitions());
-    all.add(Definition.DEFINITION);
-    return dev.kiln.task.TaskRegistry.of(all);
-  }
+  static final dev.kiln.task.TaskRegistry DEFINITIONS =
+      TestDefinitions.catalogueWith(Definition.DEFINITION);
 
   final ProcessRunner runner = new ProcessRunner(Duration.ofSeconds(2));
 

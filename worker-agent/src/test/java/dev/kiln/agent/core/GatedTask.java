@@ -3,16 +3,13 @@ package dev.kiln.agent.core;
 import dev.kiln.agent.task.TaskContext;
 import dev.kiln.agent.task.TaskOutcome;
 import dev.kiln.agent.task.WorkerTask;
-import dev.kiln.task.TaskDefinition;
+import dev.kiln.agent.testing.TestDefinitions;
 import dev.kiln.task.external.ExternalTask;
-import dev.kiln.task.external.ExternalTaskCatalogue;
 import dev.kiln.task.external.ExternalTaskDefinition;
 import dev.kiln.task.input.InputValues;
 import dev.kiln.task.model.EmptyTaskData;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code worker/gated}: logs, then waits until released (success) or interrupted. */
@@ -32,13 +29,8 @@ final class GatedTask implements WorkerTask {
   }
 
   /** The SDK's worker tasks and {@code worker/gated}. */
-  static final dev.kiln.task.TaskRegistry DEFINITIONS = definitions();
-
-  private static dev.kiln.task.TaskRegistry definitions() {
-    List<TaskDefinition<?>> all = new ArrayList<>(ExternalTaskCatalogue.definitions());
-    all.add(Definition.DEFINITION);
-    return dev.kiln.task.TaskRegistry.of(all);
-  }
+  static final dev.kiln.task.TaskRegistry DEFINITIONS =
+      TestDefinitions.catalogueWith(Definition.DEFINITION);
 
   final CountDownLatch started = new CountDownLatch(1);
   final CountDownLatch release = new CountDownLatch(1);
