@@ -4,6 +4,7 @@ import dev.kiln.common.auth.Caller;
 import dev.kiln.common.log.LogContext;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.common.problem.FieldError;
+import dev.kiln.scheduler.domain.LeaseRules;
 import dev.kiln.scheduler.domain.WorkRequestAccess;
 import dev.kiln.scheduler.domain.WorkRequestResult;
 import dev.kiln.scheduler.domain.WorkRequestStatus;
@@ -19,7 +20,6 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /** Reading work requests and recording their agents' results. */
@@ -145,24 +145,20 @@ public class WorkRequestService {
             .findForUpdate(workRequestId)
             .orElseThrow(() -> ApiException.notFound("work request " + workRequestId));
     try (LogContext ignored = LogContext.workRequest(workRequestId, attempt)) {
-      if (!Objects.equals(wr.workerId, workerId) || wr.attempt != attempt) {
-        throw ApiException.preconditionFailed(
-            "attempt "
-                + attempt
-                + " of work request "
-                + workRequestId
-                + " is not assigned to this worker (current attempt "
-                + wr.attempt
-                + ")");
-      }
-      WorkRequestStatus status = WorkRequestStatus.fromWire(wr.status);
-      if (status == WorkRequestStatus.COMPLETED && result.wire().equals(wr.result)) {
+      WorkRequestResult recorded =
+          wr.result.isEmpty() ? null : WorkRequestResult.fromWire(wr.result);
+      LeaseRules.Report report =
+          LeaseRules.checkReport(
+              workRequestId,
+              WorkRequestStatus.fromWire(wr.status),
+              recorded,
+              wr.workerId,
+              wr.attempt,
+              workerId,
+              attempt,
+              result);
+      if (report == LeaseRules.Report.DUPLICATE) {
         return WorkRequestView.of(wr); // a retried report of what is already recorded
-      }
-      if (!status.canTransitionTo(WorkRequestStatus.COMPLETED)
-          || status != WorkRequestStatus.RUNNING) {
-        throw ApiException.preconditionFailed(
-            "work request " + workRequestId + " is " + wr.status + ", not running");
       }
       wr.status = WorkRequestStatus.COMPLETED.wire();
       wr.result = result.wire();
