@@ -28,12 +28,14 @@ import java.util.Random;
  *
  * <p>Prints {@code throughput_vs_cp=N peak_rss_mb=N} last. An upload and a download each copy the
  * file once from disk to disk, as {@code cp} does, and each ends with the copy on disk: the service
- * fsyncs an upload before it answers, the bench runs {@code sync FILE} on the downloaded copy, and
- * the baseline is {@code cp} followed by {@code sync FILE}. throughput_vs_cp is, per round, the
- * time of two such cp runs over the time of the upload plus the download (1.0: moving the file in
- * and out of the service takes as long as copying it twice), the median of the rounds. peak_rss_mb
- * is the service's VmHWM. Options: {@code --quick} (128 MiB), {@code --size-mib=N}, {@code
- * --rounds=N}; {@code KILN_BENCH_SERVICE_JVM_OPTS} adds options to the service's JVM (profiling).
+ * fsyncs an upload before it answers, the client fsyncs the downloaded copy, and the baseline is
+ * {@code cp} followed by {@code sync FILE}. The client is {@link FileHttpClient} (sendfile up,
+ * large reads down, no copy in user space), or curl with {@code --curl} (then {@code sync FILE}).
+ * throughput_vs_cp is, per round, the time of two such cp runs over the time of the upload plus the
+ * download (1.0: moving the file in and out of the service takes as long as copying it twice), the
+ * median of the rounds. peak_rss_mb is the service's VmHWM. Options: {@code --quick} (128 MiB),
+ * {@code --size-mib=N}, {@code --rounds=N}; {@code KILN_BENCH_SERVICE_JVM_OPTS} adds options to the
+ * service's JVM (profiling).
  */
 public final class ArtifactBench {
 
@@ -44,8 +46,11 @@ public final class ArtifactBench {
   public static void main(String[] args) throws Exception {
     long size = 1L << 30;
     boolean s3 = false;
+    boolean javaClient = true;
     for (String arg : args) {
-      if (arg.equals("--s3")) {
+      if (arg.equals("--curl")) {
+        javaClient = false;
+      } else if (arg.equals("--s3")) {
         s3 = true;
       } else if (arg.equals("--quick")) {
         size = 128L << 20;
@@ -83,6 +88,13 @@ public final class ArtifactBench {
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
         String auth = "Bearer " + secrets.adminToken();
+        FileHttpClient client = new FileHttpClient(URI.create(base), auth);
+        String clientName = javaClient ? "client" : "curl";
+        System.out.println(
+            "bench: client: "
+                + (javaClient
+                    ? "FileHttpClient (sendfile up, 4 MiB reads down, fsync of the copy)"
+                    : "curl (then sync of the downloaded copy)"));
 
         // Rounds of cp, upload, download interleaved, so that the machine's noise hits all
         // alike; each figure is the median of its rounds, and the ratio the median of the
@@ -105,8 +117,8 @@ public final class ArtifactBench {
         // CPU seconds per round, which the machine's load does not inflate as it does wall time
         double[] uploadCpu = new double[rounds];
         double[] downloadCpu = new double[rounds];
-        double[] curlUploadCpu = new double[rounds];
-        double[] curlDownloadCpu = new double[rounds];
+        double[] clientUploadCpu = new double[rounds];
+        double[] clientDownloadCpu = new double[rounds];
         double[] cpCpu = new double[rounds];
         long servicePid = service.pid();
         Path copy = dir.resolve("copy.bin");
@@ -114,10 +126,23 @@ public final class ArtifactBench {
         // The service is a long-running process: the first transfers run while its JIT compiler
         // still works on their code (a third of its CPU time in a cold run), so a warm-up round
         // goes first and is not counted; cp has no such start.
-        int warmups = 1;
-        for (int i = 0; i < warmups + rounds; i++) {
-          boolean warmup = i < warmups;
+        int maxWarmups = 5;
+        for (String arg : args) {
+          if (arg.startsWith("--max-warmups=")) {
+            maxWarmups = Integer.parseInt(arg.substring("--max-warmups=".length()));
+          }
+        }
+        int warmups = 0;
+        boolean warm = maxWarmups == 0;
+        Map<String, Double> uploadThreads = new java.util.TreeMap<>();
+        Map<String, Double> downloadThreads = new java.util.TreeMap<>();
+        for (int i = 0; i < rounds + warmups; i++) {
+          boolean warmup = !warm;
+          if (warmup) {
+            warmups++;
+          }
           int round = warmup ? 0 : i - warmups; // a warm-up's figures are overwritten
+          Map<String, Double> roundStart = threadCpu(servicePid);
           cacheCps[round] = cp(source, copy, false);
           Files.deleteIfExists(copy);
           double children = childCpu();
@@ -149,38 +174,61 @@ public final class ArtifactBench {
             throw new IOException("declaring the artifact failed: " + created.body());
           }
           long id = JSON.readTree(created.body()).get("id").asLong();
-          String url = base + "/api/v1/artifacts/" + id + "/files/input.bin";
-          // curl on both sides: a native client, so the figure is the service's, not the client's
+          String filePath = "/api/v1/artifacts/" + id + "/files/input.bin";
+          String url = base + filePath;
           double serviceBefore = cpu(servicePid);
-          children = childCpu();
-          uploads[round] =
-              curl(
-                  "-sS",
-                  "-f",
-                  "-o",
-                  "/dev/null",
-                  "-H",
-                  "Authorization: " + auth,
-                  "-H",
-                  "Content-Type: application/octet-stream",
-                  "-H",
-                  "Expect:",
-                  "-T",
-                  source.toString(),
-                  url);
+          double clientBefore = clientCpu(javaClient);
+          Map<String, Double> threadsBefore = threadCpu(servicePid);
+          long t0 = System.nanoTime();
+          if (javaClient) {
+            client.upload(filePath, source);
+          } else {
+            curl(
+                "-sS",
+                "-f",
+                "-o",
+                "/dev/null",
+                "-H",
+                "Authorization: " + auth,
+                "-H",
+                "Content-Type: application/octet-stream",
+                "-H",
+                "Expect:",
+                "-T",
+                source.toString(),
+                url);
+          }
+          uploads[round] = (System.nanoTime() - t0) / 1e9;
           uploadCpu[round] = cpu(servicePid) - serviceBefore;
-          curlUploadCpu[round] = childCpu() - children;
+          clientUploadCpu[round] = clientCpu(javaClient) - clientBefore;
+          Map<String, Double> threadsBetween = threadCpu(servicePid);
           serviceBefore = cpu(servicePid);
-          children = childCpu();
+          clientBefore = clientCpu(javaClient);
           // the download ends like cp + sync: the copy on disk (the upload is fsynced by the
           // service before it answers)
-          long t0 = System.nanoTime();
-          downloads[round] =
-              curl("-sS", "-f", "-H", "Authorization: " + auth, "-o", downloaded.toString(), url);
-          run("sync", downloaded.toString());
-          durableDownloads[round] = (System.nanoTime() - t0) / 1e9;
+          t0 = System.nanoTime();
+          if (javaClient) {
+            long received = client.download(filePath, downloaded); // fsyncs the copy
+            durableDownloads[round] = (System.nanoTime() - t0) / 1e9;
+            downloads[round] = (received - t0) / 1e9;
+          } else {
+            downloads[round] =
+                curl("-sS", "-f", "-H", "Authorization: " + auth, "-o", downloaded.toString(), url);
+            run("sync", downloaded.toString());
+            durableDownloads[round] = (System.nanoTime() - t0) / 1e9;
+          }
           downloadCpu[round] = cpu(servicePid) - serviceBefore;
-          curlDownloadCpu[round] = childCpu() - children;
+          clientDownloadCpu[round] = clientCpu(javaClient) - clientBefore;
+          Map<String, Double> threadsAfter = threadCpu(servicePid);
+          double jit = threadsAfter.getOrDefault(JIT, 0.0) - roundStart.getOrDefault(JIT, 0.0);
+          if (warmup) {
+            // a long-running service is warm: warm up until the JIT compilers are (nearly) done
+            warm = jit < 0.25 * size / (1L << 30) || warmups >= maxWarmups;
+            System.out.printf("bench: warm-up round %d: JIT compilers %.2f CPU s%n", warmups, jit);
+          } else {
+            addDifference(uploadThreads, threadsBefore, threadsBetween);
+            addDifference(downloadThreads, threadsBetween, threadsAfter);
+          }
           if (Files.size(downloaded) != size) {
             throw new IOException("download failed: " + Files.size(downloaded) + " bytes");
           }
@@ -195,7 +243,7 @@ public final class ArtifactBench {
               "bench: %s %d: cp+sync %.0f MiB/s, upload %.0f MiB/s, download+sync %.0f MiB/s"
                   + " (download alone %.0f MiB/s): ratio %.2f%n",
               warmup ? "warm-up round (not counted)" : "round",
-              warmup ? i + 1 : round + 1,
+              warmup ? warmups : round + 1,
               mib(size, cps[round]),
               mib(size, uploads[round]),
               mib(size, durableDownloads[round]),
@@ -205,7 +253,7 @@ public final class ArtifactBench {
         long peak = service.peakRssMib().orElse(-1L);
         double ratio = median(ratios);
         System.out.printf(
-            "bench: %d rounds of %d MiB after %d warm-up round, medians: cp+sync %.1f MiB/s (cp alone, into the page"
+            "bench: %d rounds of %d MiB after %d warm-up round(s), medians: cp+sync %.1f MiB/s (cp alone, into the page"
                 + " cache: %.1f MiB/s); upload %.1f MiB/s (hashed, fsynced before the answer);"
                 + " download %.1f MiB/s, %.1f MiB/s with the sync of the copy%n",
             rounds,
@@ -224,13 +272,18 @@ public final class ArtifactBench {
         double gib = size / (double) (1L << 30);
         System.out.printf(
             "bench: CPU seconds per GiB (medians; load on the machine does not inflate these):"
-                + " upload: service %.2f, curl %.2f; download+sync: service %.2f, curl+sync %.2f;"
+                + " upload: service %.2f, %s %.2f; download+sync: service %.2f, %s+sync %.2f;"
                 + " cp+sync %.2f%n",
             median(uploadCpu) / gib,
-            median(curlUploadCpu) / gib,
+            clientName,
+            median(clientUploadCpu) / gib,
             median(downloadCpu) / gib,
-            median(curlDownloadCpu) / gib,
+            clientName,
+            median(clientDownloadCpu) / gib,
             median(cpCpu) / gib);
+        System.out.printf(
+            "bench: service CPU s per GiB by thread, upload: %s; download: %s%n",
+            perGib(uploadThreads, gib * rounds), perGib(downloadThreads, gib * rounds));
         System.out.printf(
             "bench: without any sync, against cp into the page cache (in-kernel copy): download"
                 + " %.2f%n",
@@ -251,10 +304,82 @@ public final class ArtifactBench {
     return opts;
   }
 
+  private static final String JIT = "jit";
+
+  /**
+   * CPU seconds a process's threads used so far, by kind: the JIT compilers, GC, the Vert.x event
+   * loops (connections: the socket reads of an upload, sendfile of a download), the request worker
+   * threads (an upload's SHA-256), the upload writers, the background flushes, the rest.
+   */
+  private static Map<String, Double> threadCpu(long pid) throws IOException {
+    Map<String, Double> byKind = new java.util.TreeMap<>();
+    try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        String name;
+        String[] fields;
+        try {
+          name = Files.readString(task.resolve("comm")).trim();
+          fields = stat(task.resolve("stat").toString());
+        } catch (IOException gone) {
+          continue; // the thread ended
+        }
+        String kind;
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+          kind = JIT;
+        } else if (name.startsWith("GC ") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+          kind = "gc";
+        } else if (name.startsWith("vert.x-eventloo")) {
+          kind = "event-loop";
+        } else if (name.startsWith("executor-thread")) {
+          kind = "request";
+        } else if (name.startsWith("kiln-upload-wri")) {
+          kind = "writer";
+        } else if (name.startsWith("kiln-store-flus")) {
+          kind = "flush";
+        } else {
+          kind = "other";
+        }
+        double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        byKind.merge(kind, seconds, Double::sum);
+      }
+    }
+    return byKind;
+  }
+
+  private static void addDifference(
+      Map<String, Double> sum, Map<String, Double> before, Map<String, Double> after) {
+    // a thread that ended between the two readings makes its kind's difference negative: clamp
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      sum.merge(e.getKey(), Math.max(0, d), Double::sum);
+    }
+  }
+
+  private static String perGib(Map<String, Double> seconds, double gib) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Double> e : seconds.entrySet()) {
+      if (out.length() > 0) {
+        out.append(", ");
+      }
+      out.append(e.getKey()).append(String.format(" %.2f", e.getValue() / gib));
+    }
+    return out.toString();
+  }
+
   /** CPU seconds (user and system, all threads) a process has used so far. */
   private static double cpu(long pid) throws IOException {
     String[] fields = stat("/proc/" + pid + "/stat");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  /**
+   * CPU seconds the client used so far: this thread's, for the Java client, else the children's
+   * this JVM waited for (curl, sync).
+   */
+  private static double clientCpu(boolean javaClient) throws IOException {
+    return javaClient
+        ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9
+        : childCpu();
   }
 
   /** CPU seconds used so far by the children this JVM waited for (curl, cp, sync). */
