@@ -37,6 +37,22 @@ public class CollectionRepository {
         .findFirst();
   }
 
+  /**
+   * The collection of that category and name in the first of the workspaces that holds one (a
+   * workspace and those it inherits from, in lookup order). One query.
+   */
+  public Optional<CollectionEntity> findFirst(
+      List<String> workspaces, String category, String name) {
+    return em.createQuery(
+            "from CollectionEntity where workspace in ?1 and category = ?2 and name = ?3",
+            CollectionEntity.class)
+        .setParameter(1, workspaces)
+        .setParameter(2, category)
+        .setParameter(3, name)
+        .getResultStream()
+        .min(java.util.Comparator.comparingInt(c -> workspaces.indexOf(c.workspace)));
+  }
+
   public List<CollectionItemEntity> activeItems(long collectionId) {
     return em.createQuery(
             "from CollectionItemEntity where collectionId = ?1 and removedAt is null order by name",

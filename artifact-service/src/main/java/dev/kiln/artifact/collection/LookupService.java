@@ -41,6 +41,7 @@ public class LookupService {
 
   @Inject CollectionRepository collections;
   @Inject ArtifactRepository artifacts;
+  @Inject WorkspaceInheritanceService inheritance;
 
   @Transactional
   public Map<String, LookupResult> resolve(LookupRequest request, Caller caller) {
@@ -51,15 +52,31 @@ public class LookupService {
       throw ApiException.invalidField("workspace", "is required");
     }
     ArtifactAccess.checkRead(caller, request.workspace());
+    // the workspaces collections are looked up in, read once for the batch
+    Batch batch = new Batch(request, inheritance.lookupChain(request.workspace(), caller));
     Map<String, LookupResult> results = new LinkedHashMap<>();
     for (Map.Entry<String, LookupRequest.Item> e : request.lookups().entrySet()) {
-      results.put(e.getKey(), resolveOne("lookups." + e.getKey(), e.getValue(), request, caller));
+      results.put(e.getKey(), resolveOne("lookups." + e.getKey(), e.getValue(), batch, caller));
     }
     return results;
   }
 
+  /**
+   * A batch of lookups and the workspaces its collections are found in: the request's workspace,
+   * then those it inherits from that the caller may read, in order.
+   */
+  private record Batch(LookupRequest request, List<String> chain) {
+    String workspace() {
+      return request.workspace();
+    }
+
+    Long workflowRootId() {
+      return request.workflowRootId();
+    }
+  }
+
   private LookupResult resolveOne(
-      String field, LookupRequest.Item item, LookupRequest request, Caller caller) {
+      String field, LookupRequest.Item item, Batch request, Caller caller) {
     try {
       if (item == null || item.lookup() == null || item.lookup().isNull()) {
         throw ApiException.invalidField(field, "lookup is required");
@@ -100,7 +117,7 @@ public class LookupService {
   }
 
   private LookupResult single(
-      String field, JsonNode l, String defaultCategory, LookupRequest request, Caller caller) {
+      String field, JsonNode l, String defaultCategory, Batch request, Caller caller) {
     if (l.isIntegralNumber()) {
       // a bare id is an artifact id (Debusine requires the expected type; artifacts are the norm)
       return LookupResult.ofArtifact(
@@ -163,7 +180,7 @@ public class LookupService {
   }
 
   private List<LookupResult> dict(
-      String field, JsonNode d, String defaultCategory, LookupRequest request, Caller caller) {
+      String field, JsonNode d, String defaultCategory, Batch request, Caller caller) {
     Map<String, String> data = new HashMap<>();
     Iterator<String> keys = d.fieldNames();
     while (keys.hasNext()) {
@@ -232,8 +249,7 @@ public class LookupService {
     };
   }
 
-  private CollectionEntity collection(
-      String field, String text, Lookup lookup, LookupRequest request) {
+  private CollectionEntity collection(String field, String text, Lookup lookup, Batch request) {
     String workspace = request.workspace();
     return switch (lookup.kind()) {
       case COLLECTION_ID -> {
@@ -242,9 +258,18 @@ public class LookupService {
                 .find(lookup.id())
                 .orElseThrow(
                     () -> ApiException.notFound("'" + text + "' (" + field + "): collection"));
-        if (!c.workspace.equals(workspace)) {
+        if (!request.chain().contains(c.workspace)) {
           throw ApiException.notFound(
-              "'" + text + "' (" + field + "): collection in workspace " + workspace);
+              "'"
+                  + text
+                  + "' ("
+                  + field
+                  + "): collection in workspace "
+                  + workspace
+                  + (request.chain().size() > 1
+                      ? " or the workspaces it inherits from "
+                          + request.chain().subList(1, request.chain().size())
+                      : ""));
         }
         yield c;
       }
@@ -270,7 +295,7 @@ public class LookupService {
       }
       case SINGLETON, COLLECTION ->
           collections
-              .find(workspace, lookup.category(), lookup.collectionName())
+              .findFirst(request.chain(), lookup.category(), lookup.collectionName())
               .orElseThrow(
                   () ->
                       ApiException.notFound(
@@ -283,7 +308,11 @@ public class LookupService {
                               + "@"
                               + lookup.category()
                               + " in workspace "
-                              + workspace));
+                              + workspace
+                              + (request.chain().size() > 1
+                                  ? " nor in the workspaces it inherits from "
+                                      + request.chain().subList(1, request.chain().size())
+                                  : "")));
       case ARTIFACT_ID -> throw new IllegalStateException("not a collection lookup");
     };
   }

@@ -139,6 +139,17 @@ public final class ArtifactAccess {
     }
   }
 
+  /** Whether {@link #checkRead} lets the caller read in the workspace. */
+  public static boolean canRead(Caller caller, String workspace) {
+    return switch (caller.kind()) {
+      case ADMIN -> true;
+      case WORK_REQUEST -> false;
+      default ->
+          caller.kind() == Caller.Kind.USER
+              && caller.roleIn(workspace).map(r -> r.includes(UserRole.VIEWER)).orElse(false);
+    };
+  }
+
   /**
    * Checks that the caller may relate an artifact to a target: a work request token its own
    * artifacts to artifacts of its workspace; a user, as contributor of the artifact's workspace, to
