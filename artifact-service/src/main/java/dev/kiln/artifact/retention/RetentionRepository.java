@@ -113,15 +113,27 @@ public class RetentionRepository {
     return ((java.sql.Timestamp) value).toInstant();
   }
 
+  /** Up to {@code limit} contents no artifact declares any more, complete or still uploading. */
+  @SuppressWarnings("unchecked")
+  public List<String> unreferencedFiles(int limit) {
+    return em.createNativeQuery(
+            "SELECT f.sha256 FROM file f WHERE NOT EXISTS"
+                + " (SELECT 1 FROM file_in_artifact fa WHERE fa.sha256 = f.sha256)"
+                + " ORDER BY f.sha256 LIMIT ?1")
+        .setParameter(1, limit)
+        .getResultList();
+  }
+
   /**
-   * Forgets the contents no artifact declares any more, complete or still uploading, and returns
-   * their hashes so their bytes can be removed from the store.
+   * Forgets those of the candidates that no artifact declares (checked again: the caller holds
+   * their locks now) and returns their hashes, so their bytes can be removed from the store.
    */
   @SuppressWarnings("unchecked")
-  public List<String> deleteUnreferencedFiles() {
+  public List<String> deleteUnreferencedFiles(List<String> candidates) {
     return em.createNativeQuery(
-            "DELETE FROM file f WHERE NOT EXISTS"
+            "DELETE FROM file f WHERE f.sha256 = ANY(cast(?1 AS text[])) AND NOT EXISTS"
                 + " (SELECT 1 FROM file_in_artifact fa WHERE fa.sha256 = f.sha256) RETURNING f.sha256")
+        .setParameter(1, candidates.toArray(new String[0]))
         .getResultList();
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.artifact.retention;
 
 import dev.kiln.artifact.domain.ArtifactAccess;
 import dev.kiln.artifact.repository.ArtifactRepository;
+import dev.kiln.artifact.repository.ContentLocks;
 import dev.kiln.artifact.service.ArtifactEvents;
 import dev.kiln.artifact.store.FileStore;
 import dev.kiln.common.auth.Caller;
@@ -39,6 +40,7 @@ public class RetentionService {
   public record Relation(long artifact, long target, String type) {}
 
   @Inject RetentionRepository repository;
+  @Inject ContentLocks locks;
   @Inject ArtifactEvents events;
   @Inject ArtifactRepository artifacts;
   @Inject FileStore store;
@@ -125,19 +127,43 @@ public class RetentionService {
         break;
       }
     }
-    List<String> unreferenced =
-        QuarkusTransaction.requiringNew().call(repository::deleteUnreferencedFiles);
     int filesDeleted = 0;
-    try {
-      filesDeleted = store.deleteAll(unreferenced);
-    } catch (IOException e) {
-      LOG.warnf(
-          "retention: could not delete all of %d contents: %s",
-          unreferenced.size(), e.getMessage());
+    while (true) {
+      int[] batch;
+      try {
+        batch = QuarkusTransaction.requiringNew().call(this::deleteUnreferencedFiles);
+      } catch (RuntimeException e) {
+        // the batch rolled back: its contents stay recorded, and the next sweep tries again
+        LOG.warnf("retention: could not delete unreferenced contents: %s", e.getMessage());
+        break;
+      }
+      filesDeleted += batch[1];
+      if (batch[0] < BATCH) {
+        break;
+      }
     }
     registry.counter("kiln_artifacts_expired_total").increment(artifactsDeleted);
     registry.counter("kiln_files_deleted_total").increment(filesDeleted);
     return new SweepResult(artifactsDeleted, filesDeleted);
+  }
+
+  /**
+   * One batch of contents no artifact uses: under their exclusive locks ({@link ContentLocks}), the
+   * ones still unused are forgotten and their bytes deleted from the store before the transaction
+   * commits, so that an upload or a new artifact claiming one of them at the same time either waits
+   * and finds it gone, or is seen by the re-check and keeps it. A failure of the store rolls the
+   * batch back.
+   *
+   * @return how many contents were candidates, and how many the store deleted
+   */
+  private int[] deleteUnreferencedFiles() throws IOException {
+    List<String> candidates = repository.unreferencedFiles(BATCH);
+    if (candidates.isEmpty()) {
+      return new int[] {0, 0};
+    }
+    locks.lockExclusive(candidates);
+    List<String> unreferenced = repository.deleteUnreferencedFiles(candidates);
+    return new int[] {candidates.size(), store.deleteAll(unreferenced)};
   }
 
   /** For the admin API: a sweep now. */

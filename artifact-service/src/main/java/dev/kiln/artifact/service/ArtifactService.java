@@ -36,6 +36,7 @@ public class ArtifactService {
   private static final Logger LOG = Logger.getLogger(ArtifactService.class);
 
   @Inject ArtifactRepository repository;
+  @Inject dev.kiln.artifact.repository.ContentLocks locks;
   @Inject FileStore store;
   @Inject MeterRegistry registry;
   @Inject ArtifactEvents events;
@@ -77,7 +78,8 @@ public class ArtifactService {
         request.expirationDelay() == null ? null : request.expirationDelay().toSeconds();
     repository.persist(artifact);
 
-    int reused = 0;
+    List<FileInArtifactEntity> declared = new java.util.ArrayList<>(files.size());
+    java.util.Set<String> reusable = new java.util.TreeSet<>();
     for (Map.Entry<String, DeclaredFile> e : files.entrySet()) {
       FileInArtifactEntity file = new FileInArtifactEntity();
       file.artifactId = artifact.id;
@@ -88,6 +90,21 @@ public class ArtifactService {
         ensureEmptyContentStored();
         file.complete = true;
       } else {
+        file.complete = repository.isStoredInWorkspace(file.sha256, file.size, artifact.workspace);
+        if (file.complete) {
+          reusable.add(file.sha256);
+        }
+      }
+      declared.add(file);
+    }
+    int reused = 0;
+    if (!reusable.isEmpty()) {
+      // a content reused from the workspace is claimed under its lock and checked again, so that
+      // the retention sweep cannot delete its bytes between the check and this commit
+      locks.lockShared(reusable);
+    }
+    for (FileInArtifactEntity file : declared) {
+      if (file.complete && reusable.contains(file.sha256)) {
         file.complete = repository.isStoredInWorkspace(file.sha256, file.size, artifact.workspace);
         reused += file.complete ? 1 : 0;
       }
@@ -120,15 +137,39 @@ public class ArtifactService {
     return file(id, path);
   }
 
+  /** Commits a received content into the store ({@link FileStore.StagedUpload#commit} or alike). */
+  @FunctionalInterface
+  public interface StoreCommit {
+    /** Returns true when the content was newly stored, false when the store held it already. */
+    boolean commit() throws IOException;
+  }
+
   /**
-   * Records that the store holds a file's content and marks the file complete.
+   * What completing an upload did.
    *
-   * @return false when the file was complete already
+   * @param newlyStored whether the content was newly stored (false: the store held it already)
+   * @param newlyComplete whether the file became complete (false: it was complete already)
+   */
+  public record Completed(boolean newlyStored, boolean newlyComplete) {}
+
+  /**
+   * Commits a received content into the store, records that the store holds it and marks the file
+   * complete, in one transaction under the content's lock ({@link
+   * dev.kiln.artifact.repository.ContentLocks}): the retention sweep cannot delete the content's
+   * bytes between the store's "already there" and the file becoming complete.
    */
   @Transactional
-  public boolean completeUpload(ArtifactFile file) {
+  public Completed completeUpload(ArtifactFile file, StoreCommit storeCommit) {
+    locks.lockShared(List.of(file.sha256()));
+    boolean stored;
+    try {
+      stored = storeCommit.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "committing content " + file.sha256() + " of '" + file.path() + "' into the store", e);
+    }
     repository.recordStored(file.sha256(), file.size());
-    return repository.markComplete(file.artifactId(), file.path());
+    return new Completed(stored, repository.markComplete(file.artifactId(), file.path()));
   }
 
   /** A complete file to download, after checking that the caller may read the artifact. */

@@ -43,7 +43,7 @@ public class FileTransferService {
   public UploadResult upload(
       long artifactId, String path, HashingPipeline.Source body, Caller caller) {
     ArtifactFile declared = artifacts.fileForUpload(artifactId, path, caller);
-    boolean newlyStored;
+    ArtifactService.Completed completed;
     try (FileStore.StagedUpload staged = store.stage(declared.sha256())) {
       MessageDigest digest = Sha256.newDigest();
       HashingPipeline.Result received =
@@ -74,11 +74,12 @@ public class FileTransferService {
                 + ", but the file was declared with "
                 + declared.sha256());
       }
-      newlyStored = staged.commit(sha);
+      completed = artifacts.completeUpload(declared, () -> staged.commit(sha));
     } catch (IOException e) {
       throw new UncheckedIOException("upload of '" + path + "' to artifact " + artifactId, e);
     }
-    boolean newlyComplete = artifacts.completeUpload(declared);
+    boolean newlyStored = completed.newlyStored();
+    boolean newlyComplete = completed.newlyComplete();
     registry
         .counter("kiln_artifact_uploads_total", "result", newlyStored ? "stored" : "deduplicated")
         .increment();

@@ -253,8 +253,11 @@ public class ResumableUploads {
               + declared.sha256()
               + "; the received bytes were discarded, upload the file again from byte 0");
     }
-    boolean newlyStored = partial.commit(sha);
-    boolean newlyComplete = artifacts.completeUpload(declared);
+    String received = sha;
+    ArtifactService.Completed completed =
+        artifacts.completeUpload(declared, () -> partial.commit(received));
+    boolean newlyStored = completed.newlyStored();
+    boolean newlyComplete = completed.newlyComplete();
     registry
         .counter("kiln_artifact_uploads_total", "result", newlyStored ? "stored" : "deduplicated")
         .increment();
