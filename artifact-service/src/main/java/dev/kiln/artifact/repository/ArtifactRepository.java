@@ -41,21 +41,32 @@ public class ArtifactRepository {
   }
 
   /**
-   * Whether the store holds this content and it is a complete file of some artifact of the
-   * workspace: only then may a new artifact of the workspace claim it without uploading it.
+   * Which of these contents (SHA-256 and size) the store holds as a complete file of some artifact
+   * of the workspace: only those may a new artifact of the workspace claim without uploading them.
+   * One query for all of them.
+   *
+   * @return the contents found, as {@code sha256 + ":" + size}
    */
-  public boolean isStoredInWorkspace(String sha256, long size, String workspace) {
-    return !em.createNativeQuery(
-            "SELECT 1 FROM file f"
-                + " JOIN file_in_artifact fa ON fa.sha256 = f.sha256 AND fa.size = f.size"
-                + " JOIN artifact a ON a.id = fa.artifact_id"
-                + " WHERE f.sha256 = ?1 AND f.size = ?2 AND fa.complete AND a.workspace = ?3"
-                + " LIMIT 1")
-        .setParameter(1, sha256)
-        .setParameter(2, size)
-        .setParameter(3, workspace)
-        .getResultList()
-        .isEmpty();
+  @SuppressWarnings("unchecked")
+  public java.util.Set<String> storedInWorkspace(
+      java.util.Collection<String> sha256s, String workspace) {
+    if (sha256s.isEmpty()) {
+      return java.util.Set.of();
+    }
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT DISTINCT f.sha256, f.size FROM file f"
+                    + " JOIN file_in_artifact fa ON fa.sha256 = f.sha256 AND fa.size = f.size"
+                    + " JOIN artifact a ON a.id = fa.artifact_id"
+                    + " WHERE f.sha256 = ANY(cast(?1 AS text[])) AND fa.complete AND a.workspace = ?2")
+            .setParameter(1, sha256s.toArray(new String[0]))
+            .setParameter(2, workspace)
+            .getResultList();
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (Object[] row : rows) {
+      found.add(row[0] + ":" + ((Number) row[1]).longValue());
+    }
+    return found;
   }
 
   /** Records that the store holds a content (a no-op when it is recorded already). */

@@ -78,8 +78,24 @@ public class ArtifactService {
         request.expirationDelay() == null ? null : request.expirationDelay().toSeconds();
     repository.persist(artifact);
 
-    List<FileInArtifactEntity> declared = new java.util.ArrayList<>(files.size());
-    java.util.Set<String> reusable = new java.util.TreeSet<>();
+    java.util.Set<String> contents = new java.util.TreeSet<>();
+    for (DeclaredFile f : files.values()) {
+      if (f.size() > 0) {
+        contents.add(f.sha256());
+      }
+    }
+    java.util.Set<String> stored = repository.storedInWorkspace(contents, artifact.workspace);
+    if (!stored.isEmpty()) {
+      // a content reused from the workspace is claimed under its lock and checked again, so that
+      // the retention sweep cannot delete its bytes between the check and this commit
+      java.util.Set<String> reusable = new java.util.TreeSet<>();
+      for (String found : stored) {
+        reusable.add(found.substring(0, found.indexOf(':')));
+      }
+      locks.lockShared(reusable);
+      stored = repository.storedInWorkspace(reusable, artifact.workspace);
+    }
+    int reused = 0;
     for (Map.Entry<String, DeclaredFile> e : files.entrySet()) {
       FileInArtifactEntity file = new FileInArtifactEntity();
       file.artifactId = artifact.id;
@@ -90,22 +106,7 @@ public class ArtifactService {
         ensureEmptyContentStored();
         file.complete = true;
       } else {
-        file.complete = repository.isStoredInWorkspace(file.sha256, file.size, artifact.workspace);
-        if (file.complete) {
-          reusable.add(file.sha256);
-        }
-      }
-      declared.add(file);
-    }
-    int reused = 0;
-    if (!reusable.isEmpty()) {
-      // a content reused from the workspace is claimed under its lock and checked again, so that
-      // the retention sweep cannot delete its bytes between the check and this commit
-      locks.lockShared(reusable);
-    }
-    for (FileInArtifactEntity file : declared) {
-      if (file.complete && reusable.contains(file.sha256)) {
-        file.complete = repository.isStoredInWorkspace(file.sha256, file.size, artifact.workspace);
+        file.complete = stored.contains(file.sha256 + ":" + file.size);
         reused += file.complete ? 1 : 0;
       }
       repository.persist(file);
