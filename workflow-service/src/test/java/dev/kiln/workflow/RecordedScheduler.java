@@ -50,6 +50,11 @@ public class RecordedScheduler implements QuarkusTestResourceLifecycleManager {
     FAIL_NEXT.set(n);
   }
 
+  /** The scheduler has this work request completed already (a report was taken, its answer lost). */
+  public static void completed(long workRequestId, String result) {
+    RESULTS.put(workRequestId, result);
+  }
+
   /** Requests to this path, in order. */
   public static List<Request> requestsTo(String path) {
     return REQUESTS.stream().filter(r -> r.path().equals(path)).toList();
