@@ -50,7 +50,9 @@ public class RecordedScheduler implements QuarkusTestResourceLifecycleManager {
     FAIL_NEXT.set(n);
   }
 
-  /** The scheduler has this work request completed already (a report was taken, its answer lost). */
+  /**
+   * The scheduler has this work request completed already (a report was taken, its answer lost).
+   */
   public static void completed(long workRequestId, String result) {
     RESULTS.put(workRequestId, result);
   }
