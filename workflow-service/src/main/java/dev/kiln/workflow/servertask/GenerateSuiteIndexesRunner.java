@@ -199,10 +199,10 @@ public class GenerateSuiteIndexesRunner implements ServerTaskRunner {
       ArrayNode made = output.putArray("indexes");
       for (Map.Entry<IndexFile, Path> e : written.entrySet()) {
         String repoPath = "dists/" + suite.name() + "/" + e.getKey().path();
-        long id =
-            store(token, c.workspace(), c.workRequestId(), repoPath, e.getKey(), e.getValue());
+        long id = store(token, c.workspace(), repoPath, e.getKey(), e.getValue());
         ObjectNode addItem = mapper.createObjectNode();
-        addItem.put("name", "index:" + repoPath);
+        // item names may not contain '/': index:main:binary-amd64:Packages
+        addItem.put("name", "index:" + e.getKey().path().replace('/', ':'));
         addItem.put("artifact_id", id);
         addItem.put("replace", true);
         addItem.putObject("data").put("path", repoPath);
@@ -247,8 +247,7 @@ public class GenerateSuiteIndexesRunner implements ServerTaskRunner {
         path, Files.size(file), hex.formatHex(md5.digest()), hex.formatHex(sha.digest()));
   }
 
-  private long store(
-      String token, String workspace, long workRequestId, String repoPath, IndexFile f, Path file)
+  private long store(String token, String workspace, String repoPath, IndexFile f, Path file)
       throws IOException {
     String name = repoPath.substring(repoPath.lastIndexOf('/') + 1);
     ObjectNode body = mapper.createObjectNode();

@@ -49,8 +49,9 @@ class SuiteIndexesTest {
         out,
         "main",
         json("{'name': 'hello', 'dsc_fields': {'Source': 'hello', 'Version': '1.0'}}"),
-        json("{'hello_1.0.dsc': {'size': 10, 'sha256': 'aa'}, 'hello_1.0.tar.xz': {'size': 20,"
-            + " 'sha256': 'bb'}}"));
+        json(
+            "{'hello_1.0.dsc': {'size': 10, 'sha256': 'aa'}, 'hello_1.0.tar.xz': {'size': 20,"
+                + " 'sha256': 'bb'}}"));
     assertEquals(
         "Package: hello\nVersion: 1.0\nDirectory: pool/main/h/hello\nChecksums-Sha256:\n"
             + " aa 10 hello_1.0.dsc\n bb 20 hello_1.0.tar.xz\n\n",
