@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,6 +55,9 @@ public class ServerTaskService {
   @Inject @Any Instance<ServerTaskRunner> runnerBeans;
 
   private final Map<String, ServerTaskRunner> byName = new HashMap<>();
+  // runs this process is handling now: a duplicate delivered meanwhile waits for nothing and does
+  // nothing (its offset is committed only after the original's)
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private String runnerName;
 
   @PostConstruct
@@ -86,6 +91,20 @@ public class ServerTaskService {
    *     attempt (the offset must stay uncommitted: the next delivery reports it)
    */
   public void handle(ServerTaskCommand c) {
+    String key = c.workRequestId() + "/" + c.attempt();
+    if (!inFlight.add(key)) {
+      registry.counter("kiln_server_tasks_redelivered_total").increment();
+      LOG.debugf("work request %d is being handled by this runner already", c.workRequestId());
+      return;
+    }
+    try {
+      handleOnce(c);
+    } finally {
+      inFlight.remove(key);
+    }
+  }
+
+  private void handleOnce(ServerTaskCommand c) {
     if (runs.claim(c, runnerName)) {
       ServerTaskOutcome outcome = run(c);
       runs.recordOutcome(c.workRequestId(), c.attempt(), outcome);
