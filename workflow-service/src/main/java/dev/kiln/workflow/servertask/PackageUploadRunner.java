@@ -26,7 +26,8 @@ import java.util.Optional;
  * above 0. Each file is streamed from the artifact service to a hidden {@code .part} file and
  * renamed into place, so a queue daemon never sees half a file.
  *
- * <p>Targets: {@code file:///dir} or a plain absolute path, inside the directory {@code
+ * <p>Targets: {@code file:///dir} (the task data schema takes {@code ftp://}, {@code sftp://} and
+ * {@code file://}), inside the directory {@code
  * kiln.server-tasks.local-upload-root} (unset: local targets are refused). {@code ftp://} and
  * {@code sftp://} queues are recognised and refused with an {@code error} naming the scheme: no
  * protocol client is wired yet.
