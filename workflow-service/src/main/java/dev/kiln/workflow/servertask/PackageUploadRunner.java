@@ -27,10 +27,9 @@ import java.util.Optional;
  * renamed into place, so a queue daemon never sees half a file.
  *
  * <p>Targets: {@code file:///dir} (the task data schema takes {@code ftp://}, {@code sftp://} and
- * {@code file://}), inside the directory {@code
- * kiln.server-tasks.local-upload-root} (unset: local targets are refused). {@code ftp://} and
- * {@code sftp://} queues are recognised and refused with an {@code error} naming the scheme: no
- * protocol client is wired yet.
+ * {@code file://}), inside the directory {@code kiln.server-tasks.local-upload-root} (unset: local
+ * targets are refused). {@code ftp://} and {@code sftp://} queues are recognised and refused with
+ * an {@code error} naming the scheme: no protocol client is wired yet.
  */
 @ApplicationScoped
 public class PackageUploadRunner implements ServerTaskRunner {
