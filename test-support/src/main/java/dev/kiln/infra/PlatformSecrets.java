@@ -21,6 +21,23 @@ import java.util.Properties;
 public record PlatformSecrets(
     String adminToken, String workRequestTokenSecret, String registrationToken) {
 
+  /**
+   * The workflow service's token (KILN_WORKFLOW_SERVICE_TOKEN), derived from the work request token
+   * secret so that the secrets file keeps its three entries.
+   */
+  public String workflowServiceToken() {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("kiln-workflow-service:" + workRequestTokenSecret)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "kwfs-" + Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static PlatformSecrets random() {
     return new PlatformSecrets(token(), token(), token());
   }

@@ -3,6 +3,8 @@ package dev.kiln.artifact.rest;
 import dev.kiln.artifact.collection.CollectionItemView;
 import dev.kiln.artifact.collection.CollectionService;
 import dev.kiln.artifact.collection.CollectionView;
+import dev.kiln.artifact.collection.CopyItemsRequest;
+import dev.kiln.artifact.collection.CopyItemsService;
 import dev.kiln.artifact.collection.LookupRequest;
 import dev.kiln.artifact.collection.LookupResult;
 import dev.kiln.artifact.collection.LookupService;
@@ -33,6 +35,7 @@ public class CollectionResource {
 
   @Inject CollectionService collections;
   @Inject LookupService lookups;
+  @Inject CopyItemsService copies;
 
   @POST
   @Path("/collections")
@@ -82,6 +85,23 @@ public class CollectionResource {
       @Context ContainerRequestContext ctx) {
     collections.removeItem(id, name, BearerTokenFilter.caller(ctx));
     return Response.noContent().build();
+  }
+
+  /**
+   * Copies items into collections in one call and one transaction: {@code {"workspace",
+   * "workflow_root_id", "copies": [{"source_items", "target_collection", "replace",
+   * "name_template", "variables"}]}} answers {@code {"copies": [[item, ...], ...]}} (201). Every
+   * lookup is resolved in one batch; a failing one is a 400 naming {@code copies[i].<field>} and
+   * nothing is copied.
+   */
+  @POST
+  @Path("/collections/copy-items")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response copyItems(CopyItemsRequest request, @Context ContainerRequestContext ctx) {
+    if (request == null) {
+      throw new ApiException(ApiException.Kind.INVALID_INPUT, "a JSON body is required");
+    }
+    return Response.status(201).entity(copies.copy(request, BearerTokenFilter.caller(ctx))).build();
   }
 
   /**

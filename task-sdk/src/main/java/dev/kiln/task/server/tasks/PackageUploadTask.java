@@ -19,7 +19,8 @@ public final class PackageUploadTask extends DbTask<PackageUploadTask.Data> {
    * Task data.
    *
    * @param input what to upload
-   * @param target the queue's URL ({@code ftp://} or {@code sftp://})
+   * @param target the queue's URL ({@code ftp://}, {@code sftp://}, or {@code file://} for a
+   *     directory on the runner, accepted only under its configured upload root)
    * @param delayedDays upload to {@code DELAYED/<n>-day} (0 to 15)
    * @param taskConfiguration the task configuration collection
    */
