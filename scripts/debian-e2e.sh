@@ -113,7 +113,10 @@ fi
 say "mirror $mirror, suite $suite, package $package"
 apt_dir=$e2e/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$e2e/src"
-echo "deb-src $mirror $suite main" > "$apt_dir/sources.list"
+signed_by=
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] &&
+  signed_by=" [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]"
+echo "deb-src$signed_by $mirror $suite main" > "$apt_dir/sources.list"
 apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
   -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root"
   -o "Debug::NoLocking=1")

@@ -1,6 +1,10 @@
 package dev.kiln.agent.task;
 
+import dev.kiln.agent.task.debian.BlhcRunner;
+import dev.kiln.agent.task.debian.DebdiffRunner;
 import dev.kiln.agent.task.debian.LintianRunner;
+import dev.kiln.agent.task.debian.MakeSourcePackageUploadRunner;
+import dev.kiln.agent.task.debian.MergeUploadsRunner;
 import dev.kiln.agent.task.debian.MmdebstrapRunner;
 import dev.kiln.agent.task.debian.SbuildRunner;
 import dev.kiln.agent.taskio.Environments;
@@ -89,7 +93,11 @@ public final class TaskRegistry {
             new NoopTask(),
             new MmdebstrapRunner(environments),
             new SbuildRunner(environments),
-            new LintianRunner(environments)));
+            new LintianRunner(environments),
+            new MakeSourcePackageUploadRunner(environments),
+            new MergeUploadsRunner(environments),
+            new BlhcRunner(environments),
+            new DebdiffRunner(environments)));
   }
 
   public Optional<WorkerTask> find(String taskType, String taskName) {

@@ -50,8 +50,7 @@ class AttemptArtifactsTest {
     }
 
     @Override
-    public long create(String category, JsonNode data, Map<String, Path> files)
-        throws IOException {
+    public long create(String category, JsonNode data, Map<String, Path> files) throws IOException {
       long id = next++;
       ObjectNode a = JSON.createObjectNode().put("id", id).put("category", category);
       a.set("data", data);
@@ -77,8 +76,11 @@ class AttemptArtifactsTest {
   void downloadsRecordInputsAndUploadsRecordOutputsWithTheirRelations() throws Exception {
     MemoryStore store = new MemoryStore();
     Path src = Files.writeString(dir.resolve("hello.dsc"), "Source: hello\n");
-    long source = store.create("debian:source-package", JSON.createObjectNode(), Map.of(
-        "hello.dsc", src, "sub/hello.tar.xz", src));
+    long source =
+        store.create(
+            "debian:source-package",
+            JSON.createObjectNode(),
+            Map.of("hello.dsc", src, "sub/hello.tar.xz", src));
     AttemptArtifacts artifacts = new AttemptArtifacts(store);
 
     AttemptArtifacts.Downloaded dl = artifacts.download(source, dir.resolve("in"));
@@ -93,7 +95,8 @@ class AttemptArtifactsTest {
             "debian:binary-package",
             JSON.createObjectNode(),
             Map.of("hello.deb", deb),
-            List.of(new Related(Relation.BUILT_USING, source), new Related(Relation.BUILT_USING, 7)));
+            List.of(
+                new Related(Relation.BUILT_USING, source), new Related(Relation.BUILT_USING, 7)));
     artifacts.relateToInputs(999, Relation.RELATES_TO);
 
     assertEquals(List.of(source, 7L), artifacts.inputs());

@@ -48,7 +48,8 @@ class Deb822Test {
     assertEquals(53000, json.path("Files").get(0).path("size").asLong());
     assertEquals("devel", json.path("Files").get(0).path("section").asText());
     assertEquals("abcd", json.path("Checksums-Sha256").get(0).path("sha256").asText());
-    assertEquals("hello_2.10-3_amd64.deb", json.path("Checksums-Sha256").get(0).path("name").asText());
+    assertEquals(
+        "hello_2.10-3_amd64.deb", json.path("Checksums-Sha256").get(0).path("name").asText());
   }
 
   @Test
