@@ -10,7 +10,11 @@
 #   3. worker/sbuild builds it in the unshare backend on that tarball (build log, binary
 #      packages, upload);
 #   4. worker/lintian checks the source package and the upload inside an instance of the tarball;
-#   5. every output is checked through the API: category, files and relations.
+#   5. unless KILN_E2E_EXTRA=0: worker/makesourcepackageupload (a source-only upload, in the
+#      environment), worker/mergeuploads (that and the binary upload, mergechanges on the host),
+#      worker/blhc (the build log, on the host) and worker/autopkgtest (the package's tests with
+#      autopkgtest-virt-unshare on the tarball);
+#   6. every output is checked through the API: category, data, files and relations.
 #
 #   sudo scripts/debian-e2e.sh     (as root: prepares the host with setup-worker-host.sh first)
 #
@@ -324,10 +328,77 @@ say "lintian: $(artifact "$analysis" | jq -c .data.summary.tags_count_by_severit
 mapfile -t -O ${#all_outputs[@]} all_outputs < <(jq -r '.output_data.artifacts[]' <<<"$wr")
 mark lintian "$t"
 
+extra_timings=
+if [ "${KILN_E2E_EXTRA:-1}" = 1 ]; then
+  # ------------------------------------------------------------------ makesourcepackageupload
+  stage=makesourcepackageupload
+  t=$(date +%s)
+  run_wr makesourcepackageupload "$(jq -nc --argjson s "$source_id" --argjson e "$tarball" \
+    '{input:{source_artifact:$s},environment:$e,backend:"unshare"}')"
+  [ "$(jq -r .result <<<"$wr")" = success ] || fail "$(jq -c .output_data <<<"$wr")"
+  source_upload=$(output_of "$wr" debian:upload)
+  [ -n "$source_upload" ] || fail "no source debian:upload"
+  artifact "$source_upload" | jq -e '.data.changes_fields.Architecture == "source"
+    and ([.data.changes_fields.Files[].name | select(endswith(".dsc"))] | length == 1)' >/dev/null ||
+    fail "the source upload's .changes is not a source-only upload"
+  has_relation "$source_upload" extends "$source_id" || fail "the source upload does not extend the source"
+  check_debug_logs "$wr" "$source_id" "$tarball"
+  mapfile -t -O ${#all_outputs[@]} all_outputs < <(jq -r '.output_data.artifacts[]' <<<"$wr")
+  mark makesourcepackageupload "$t"
+
+  # ----------------------------------------------------------------------------- mergeuploads
+  stage=mergeuploads
+  t=$(date +%s)
+  run_wr mergeuploads "$(jq -nc --argjson a "$source_upload" --argjson b "$upload" \
+    '{input:{uploads:[$a,$b]}}')"
+  [ "$(jq -r .result <<<"$wr")" = success ] || fail "$(jq -c .output_data <<<"$wr")"
+  merged=$(output_of "$wr" debian:upload)
+  [ -n "$merged" ] || fail "no merged debian:upload"
+  artifact "$merged" | jq -e '(.data.changes_fields.Architecture | split(" ") | index("source") != null)
+    and ([.data.changes_fields.Files[].name | select(endswith(".deb"))] | length >= 1)' >/dev/null ||
+    fail "the merged upload lacks the source or the binaries"
+  for u in "$source_upload" "$upload"; do
+    has_relation "$merged" extends "$u" || fail "the merged upload does not extend $u"
+  done
+  mapfile -t -O ${#all_outputs[@]} all_outputs < <(jq -r '.output_data.artifacts[]' <<<"$wr")
+  mark mergeuploads "$t"
+
+  # ------------------------------------------------------------------------------------- blhc
+  stage=blhc
+  t=$(date +%s)
+  run_wr blhc "$(jq -nc --argjson l "$build_log" '{input:{artifact:$l}}')"
+  case "$(jq -r .result <<<"$wr")" in success | failure) ;; *) fail "$(jq -c .output_data <<<"$wr")" ;; esac
+  report=$(output_of "$wr" kiln:generic)
+  [ -n "$report" ] || fail "no blhc report"
+  has_relation "$report" relates-to "$build_log" || fail "the blhc report does not relate to the build log"
+  say "blhc: $(jq -r .result <<<"$wr") (exit $(artifact "$report" | jq -r .data.exit_code))"
+  mapfile -t -O ${#all_outputs[@]} all_outputs < <(jq -r '.output_data.artifacts[]' <<<"$wr")
+  mark blhc "$t"
+
+  # ------------------------------------------------------------------------------ autopkgtest
+  stage=autopkgtest
+  t=$(date +%s)
+  run_wr autopkgtest "$(jq -nc --argjson s "$source_id" --argjson u "$upload" --argjson e "$tarball" \
+    --arg a "$arch" '{input:{source_artifact:$s,binary_artifacts:[$u]},host_architecture:$a,
+      environment:$e,backend:"unshare"}')"
+  [ "$(jq -r .result <<<"$wr")" = success ] || fail "$(jq -c .output_data <<<"$wr")"
+  tested=$(output_of "$wr" debian:autopkgtest)
+  [ -n "$tested" ] || fail "no debian:autopkgtest artifact"
+  artifact "$tested" | jq -e '.data.results | length >= 1' >/dev/null || fail "no test results"
+  has_relation "$tested" relates-to "$source_id" || fail "the autopkgtest result does not relate to the source"
+  say "autopkgtest: $(artifact "$tested" | jq -c '.data.results | map_values(.status)')"
+  mapfile -t -O ${#all_outputs[@]} all_outputs < <(jq -r '.output_data.artifacts[]' <<<"$wr")
+  mark autopkgtest "$t"
+  extra_timings=", makesourcepackageupload ${took[makesourcepackageupload]}, mergeuploads ${took[mergeuploads]}, blhc ${took[blhc]}, autopkgtest ${took[autopkgtest]}"
+fi
+
 stage=report
 count=$((${#all_outputs[@]} + 1)) # the outputs and the uploaded source package
 say "timings (s): setup ${took[setup]}, build ${took[build]}, source ${took[source]}," \
   "platform ${took[platform]}, mmdebstrap ${took[mmdebstrap]}, upload-source ${took[upload-source]}," \
-  "sbuild ${took[sbuild]}, lintian ${took[lintian]}"
+  "sbuild ${took[sbuild]}, lintian ${took[lintian]}$extra_timings"
+core=$((took[platform] + took[mmdebstrap] + took[upload-source] + took[sbuild] + took[lintian]))
+say "the core chain (platform start, mmdebstrap, source upload, sbuild, lintian): $core s"
+say "CPU time of the processes this script waited for: $(times | tail -1)"
 say "agent RSS: idle $((idle_rss / 1024)) MiB, peak while running tasks $((peak_rss / 1024)) MiB"
 echo "debian_e2e=ok wall_s=$(($(date +%s) - start)) artifacts=$count"

@@ -1,5 +1,6 @@
 package dev.kiln.agent.task;
 
+import dev.kiln.agent.task.debian.AutopkgtestRunner;
 import dev.kiln.agent.task.debian.BlhcRunner;
 import dev.kiln.agent.task.debian.DebdiffRunner;
 import dev.kiln.agent.task.debian.LintianRunner;
@@ -97,7 +98,8 @@ public final class TaskRegistry {
             new MakeSourcePackageUploadRunner(environments),
             new MergeUploadsRunner(environments),
             new BlhcRunner(environments),
-            new DebdiffRunner(environments)));
+            new DebdiffRunner(environments),
+            new AutopkgtestRunner(environments)));
   }
 
   public Optional<WorkerTask> find(String taskType, String taskName) {

@@ -103,7 +103,7 @@ public final class CommandLog implements AutoCloseable {
   }
 
   /** A command line as a shell would show it. */
-  static String shell(List<String> argv) {
+  public static String shell(List<String> argv) {
     return argv.stream()
         .map(a -> a.matches("[A-Za-z0-9_./:=+,@%^-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
         .collect(Collectors.joining(" "));
