@@ -1,8 +1,10 @@
 package dev.kiln.agent.task;
 
+import dev.kiln.agent.task.debian.AssembleSignedSourceRunner;
 import dev.kiln.agent.task.debian.AutopkgtestRunner;
 import dev.kiln.agent.task.debian.BlhcRunner;
 import dev.kiln.agent.task.debian.DebdiffRunner;
+import dev.kiln.agent.task.debian.ExtractForSigningRunner;
 import dev.kiln.agent.task.debian.LintianRunner;
 import dev.kiln.agent.task.debian.MakeSourcePackageUploadRunner;
 import dev.kiln.agent.task.debian.MergeUploadsRunner;
@@ -99,7 +101,9 @@ public final class TaskRegistry {
             new MergeUploadsRunner(environments),
             new BlhcRunner(environments),
             new DebdiffRunner(environments),
-            new AutopkgtestRunner(environments)));
+            new AutopkgtestRunner(environments),
+            new ExtractForSigningRunner(environments),
+            new AssembleSignedSourceRunner(environments)));
   }
 
   public Optional<WorkerTask> find(String taskType, String taskName) {

@@ -169,7 +169,8 @@ public final class AutopkgtestRunner implements WorkerTask {
     }
     try (CommandLog log = new CommandLog(context.logFile(), work)) {
       var source = task.input(AutopkgtestTask.SOURCE_ARTIFACT);
-      AttemptArtifacts.Downloaded src = artifacts.download(source.artifactId(), work.resolve("src"));
+      AttemptArtifacts.Downloaded src =
+          artifacts.download(source.artifactId(), work.resolve("src"));
       List<Long> related = new ArrayList<>(List.of(src.id()));
       List<Path> debs = new ArrayList<>();
       List<InputArtifactMultiple> binaries = new ArrayList<>();
@@ -191,7 +192,12 @@ public final class AutopkgtestRunner implements WorkerTask {
           environments.image(artifacts, environment.artifactId(), Backend.UNSHARE)) {
         argv =
             command(
-                d, arch, codename, image.image().imageFile(), out, debs,
+                d,
+                arch,
+                codename,
+                image.image().imageFile(),
+                out,
+                debs,
                 src.fileEndingWith(".dsc"));
         ProcessSpec spec = ProcessSpec.of(argv);
         if (d.timeout() != null && d.timeout().global() != null) {
