@@ -399,6 +399,9 @@ say "timings (s): setup ${took[setup]}, build ${took[build]}, source ${took[sour
   "sbuild ${took[sbuild]}, lintian ${took[lintian]}$extra_timings"
 core=$((took[platform] + took[mmdebstrap] + took[upload-source] + took[sbuild] + took[lintian]))
 say "the core chain (platform start, mmdebstrap, source upload, sbuild, lintian): $core s"
-say "CPU time of the processes this script waited for: $(times | tail -1)"
+# the agent's CPU time with the tools it ran (utime, stime, cutime, cstime of /proc/PID/stat)
+agent_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13 + $14 + $15) / hz) }' \
+  "/proc/$agent_pid/stat")
+say "CPU time of the agent and the tools it ran: $agent_cpu s (2 cores; load average now $(cut -d' ' -f1 /proc/loadavg))"
 say "agent RSS: idle $((idle_rss / 1024)) MiB, peak while running tasks $((peak_rss / 1024)) MiB"
 echo "debian_e2e=ok wall_s=$(($(date +%s) - start)) artifacts=$count"
