@@ -5,7 +5,9 @@
 #   sudo scripts/setup-worker-host.sh [USER]      (USER defaults to kiln-agent)
 #
 # - installs uidmap (newuidmap/newgidmap), the tar compressors, busybox-static (the tests build
-#   a tiny rootfs with it), arch-test and mmdebstrap (to make real system tarballs);
+#   a tiny rootfs with it), arch-test and mmdebstrap (to make real system tarballs), sbuild and
+#   lintian (the Debian worker tasks), blhc and devscripts (without recommendations), curl and
+#   jq (scripts/debian-e2e.sh);
 # - creates USER, the non-root user the agent runs as (or, for an agent running as root, the
 #   user its unshare namespaces run as: KILN_AGENT_UNSHARE_HOST_USER=USER);
 # - gives USER a range of 65536 subordinate user and group ids in /etc/subuid and /etc/subgid;
@@ -21,7 +23,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-packages=(uidmap util-linux tar zstd xz-utils busybox-static arch-test mmdebstrap)
+packages=(uidmap util-linux tar zstd xz-utils busybox-static arch-test mmdebstrap sbuild lintian
+  curl jq)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
@@ -32,6 +35,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q "${missing[@]}" >/dev/null || {
     apt-get update -q >/dev/null
     apt-get install -y -q "${missing[@]}" >/dev/null
+  }
+fi
+
+# Tools of the analysis tasks run on the host (blhc; mergechanges from devscripts): without
+# their recommendations, which would pull in half a desktop.
+light=(blhc devscripts)
+missing=()
+for p in "${light[@]}"; do
+  dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup-worker-host: installing ${missing[*]} (without recommendations)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || {
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   }
 fi
 

@@ -5,7 +5,10 @@ import dev.kiln.agent.core.AgentCore;
 import dev.kiln.agent.core.AgentListener;
 import dev.kiln.agent.core.AgentSettings;
 import dev.kiln.agent.core.ArtifactUploader;
+import dev.kiln.agent.executor.WorkerExecutors;
+import dev.kiln.agent.image.ImageCache;
 import dev.kiln.agent.task.TaskRegistry;
+import dev.kiln.agent.taskio.Environments;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.Gauge;
@@ -37,6 +40,8 @@ public class AgentLifecycle {
 
   @Inject AgentConfig config;
   @Inject MeterRegistry registry;
+  @Inject ImageCache images;
+  @Inject WorkerExecutors executors;
 
   @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
   String version;
@@ -67,7 +72,7 @@ public class AgentLifecycle {
     AgentCore agent =
         new AgentCore(
             settings,
-            TaskRegistry.builtIn(),
+            TaskRegistry.builtIn(new Environments(images, executors)),
             new ArtifactUploader(config.artifactUrl()),
             channel,
             new AgentListener() {

@@ -21,6 +21,7 @@ class LayeringTest {
           .resideInAnyPackage(
               "..agent.core..",
               "..agent.task..",
+              "..agent.taskio..",
               "..agent.executor..",
               "..agent.image..",
               "..agent.host..")

@@ -71,10 +71,31 @@ public final class ArtifactUploader {
   public long upload(
       String token, String category, String workspace, long workRequestId, Map<String, Path> files)
       throws IOException, InterruptedException {
+    return upload(token, category, workspace, workRequestId, null, files);
+  }
+
+  /**
+   * Creates an artifact with this data holding the given files and uploads their content.
+   *
+   * @param data the artifact's data (a JSON object); null for {@code {}}
+   * @return the artifact's id
+   */
+  public long upload(
+      String token,
+      String category,
+      String workspace,
+      long workRequestId,
+      JsonNode data,
+      Map<String, Path> files)
+      throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("category", category);
     body.put("workspace", workspace);
-    body.putObject("data");
+    if (data == null) {
+      body.putObject("data");
+    } else {
+      body.set("data", data);
+    }
     body.put("work_request_id", workRequestId);
     ObjectNode declared = body.putObject("files");
     for (Map.Entry<String, Path> f : files.entrySet()) {
@@ -126,6 +147,43 @@ public final class ArtifactUploader {
       }
     }
     return id;
+  }
+
+  /**
+   * Records a relation of an artifact the attempt created ({@code extends}, {@code relates-to},
+   * {@code built-using}). Retried only when the connection could not be made.
+   */
+  public void relate(String token, long artifactId, long targetId, String type)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("target", targetId).put("type", type);
+    HttpRequest post =
+        HttpRequest.newBuilder(
+                URI.create(baseUrl + "/api/v1/artifacts/" + artifactId + "/relations"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    HttpResponse<String> r = send(post, false);
+    if (r.statusCode() != 201 && r.statusCode() != 200) {
+      throw new IOException(
+          "relating artifact "
+              + artifactId
+              + " ("
+              + type
+              + ") to "
+              + targetId
+              + " failed: HTTP "
+              + r.statusCode()
+              + " "
+              + r.body());
+    }
+  }
+
+  /** The artifact service's base URL. */
+  public String baseUrl() {
+    return baseUrl;
   }
 
   /**

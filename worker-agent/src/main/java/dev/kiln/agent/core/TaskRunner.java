@@ -11,6 +11,9 @@ import dev.kiln.agent.task.TaskError;
 import dev.kiln.agent.task.TaskOutcome;
 import dev.kiln.agent.task.TaskRegistry;
 import dev.kiln.agent.task.WorkerTask;
+import dev.kiln.agent.taskio.AttemptArtifacts;
+import dev.kiln.agent.taskio.CommandLog;
+import dev.kiln.agent.taskio.Relation;
 import dev.kiln.api.scheduler.v1.Abort;
 import dev.kiln.api.scheduler.v1.Assignment;
 import dev.kiln.api.scheduler.v1.CompleteWorkRequestRequest;
@@ -75,6 +78,7 @@ final class TaskRunner implements SchedulerConnection.Handler {
   private final AgentSettings settings;
   private final TaskRegistry tasks;
   private final ArtifactUploader uploader;
+  private final ArtifactDownloader downloader;
   private final Reporter reporter;
   private final AgentListener listener;
   private final ExecutorService pool;
@@ -97,6 +101,7 @@ final class TaskRunner implements SchedulerConnection.Handler {
     this.settings = settings;
     this.tasks = tasks;
     this.uploader = uploader;
+    this.downloader = new ArtifactDownloader(uploader.baseUrl());
     this.reporter = reporter;
     this.listener = listener;
     this.pool =
@@ -222,28 +227,40 @@ final class TaskRunner implements SchedulerConnection.Handler {
     TaskRegistry.Entry task = tasks.entry(a.getTaskType(), a.getTaskName()).orElse(null);
     Path log = null;
     TaskOutcome outcome;
+    AttemptArtifacts io =
+        new AttemptArtifacts(
+            new RestArtifactStore(
+                uploader,
+                downloader,
+                a.getArtifactToken(),
+                a.getWorkspace(),
+                a.getWorkRequestId()));
     if (task == null) {
       outcome =
           TaskOutcome.error(
               "unknown-task", "this agent has no task " + a.getTaskType() + "/" + a.getTaskName());
     } else {
       log = dir.resolve(task.runner().taskName() + ".log");
-      outcome = runTask(task, a, dir, log);
+      outcome = runTask(task, a, dir, log, io);
     }
     if (stopped(attempt)) {
       LOG.info("aborted: nothing is uploaded or reported");
       return AttemptEnd.ABORTED;
     }
-    List<Long> artifacts = new ArrayList<>();
-    if (log != null && Files.isRegularFile(log)) {
+    // what the task created, then its debug logs (related to the task's inputs)
+    List<Long> artifacts = new ArrayList<>(io.outputs());
+    Map<String, Path> logs = debugLogs(log, dir);
+    if (!logs.isEmpty()) {
       try {
-        artifacts.add(
+        long logsId =
             uploader.upload(
                 a.getArtifactToken(),
                 DEBUG_LOG_CATEGORY,
                 a.getWorkspace(),
                 a.getWorkRequestId(),
-                Map.of(log.getFileName().toString(), log)));
+                logs);
+        artifacts.add(logsId);
+        io.relateToInputs(logsId, Relation.RELATES_TO);
       } catch (IOException e) {
         LOG.error("uploading the log failed", e);
         outcome = outcome.withError("upload-failed", "uploading the log failed: " + e.getMessage());
@@ -270,7 +287,31 @@ final class TaskRunner implements SchedulerConnection.Handler {
     };
   }
 
-  private TaskOutcome runTask(TaskRegistry.Entry entry, Assignment a, Path dir, Path log)
+  /**
+   * The attempt's debug logs: the task's log and, when the task ran commands, their logs under
+   * {@value CommandLog#DIR}, by their path in the artifact.
+   */
+  static Map<String, Path> debugLogs(Path log, Path dir) {
+    Map<String, Path> logs = new LinkedHashMap<>();
+    if (log != null && Files.isRegularFile(log)) {
+      logs.put(log.getFileName().toString(), log);
+    }
+    Path commands = dir.resolve(CommandLog.DIR);
+    if (Files.isDirectory(commands)) {
+      try (Stream<Path> files = Files.list(commands)) {
+        files
+            .filter(Files::isRegularFile)
+            .sorted()
+            .forEach(f -> logs.put(CommandLog.DIR + "/" + f.getFileName(), f));
+      } catch (IOException e) {
+        LOG.warnf("listing %s failed: %s", commands, e.toString());
+      }
+    }
+    return logs;
+  }
+
+  private TaskOutcome runTask(
+      TaskRegistry.Entry entry, Assignment a, Path dir, Path log, AttemptArtifacts io)
       throws InterruptedException {
     JsonNode taskData;
     JsonNode dynamicTaskData;
@@ -302,7 +343,8 @@ final class TaskRunner implements SchedulerConnection.Handler {
               dynamicTaskData,
               dir,
               log,
-              task));
+              task,
+              io));
     } catch (IOException | RuntimeException e) {
       LOG.error("the task failed to run", e);
       return TaskOutcome.error("execute-failed", String.valueOf(e.getMessage()));

@@ -1,6 +1,7 @@
 package dev.kiln.agent.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.agent.taskio.AttemptArtifacts;
 import dev.kiln.task.external.ExternalTask;
 import java.nio.file.Path;
 
@@ -16,6 +17,8 @@ import java.nio.file.Path;
  * @param logFile where the task writes its log: {@code <task_name>.log} in {@code workDir}
  * @param task the task SDK's instance: the typed task data and the input fields read from {@code
  *     dynamic_task_data} as values (nothing is looked up); null when a test runs a task directly
+ * @param artifacts the attempt's inputs and outputs in the artifact service; null when a test runs
+ *     a task without one
  */
 public record TaskContext(
     long workRequestId,
@@ -25,7 +28,22 @@ public record TaskContext(
     JsonNode dynamicTaskData,
     Path workDir,
     Path logFile,
-    ExternalTask<?> task) {
+    ExternalTask<?> task,
+    AttemptArtifacts artifacts) {
+
+  /** A context without artifact access (a runner called directly). */
+  public TaskContext(
+      long workRequestId,
+      int attempt,
+      String workspace,
+      JsonNode taskData,
+      JsonNode dynamicTaskData,
+      Path workDir,
+      Path logFile,
+      ExternalTask<?> task) {
+    this(
+        workRequestId, attempt, workspace, taskData, dynamicTaskData, workDir, logFile, task, null);
+  }
 
   /** A context without an SDK instance (a runner called directly). */
   public TaskContext(

@@ -1,5 +1,16 @@
 package dev.kiln.agent.task;
 
+import dev.kiln.agent.task.debian.AssembleSignedSourceRunner;
+import dev.kiln.agent.task.debian.AutopkgtestRunner;
+import dev.kiln.agent.task.debian.BlhcRunner;
+import dev.kiln.agent.task.debian.DebdiffRunner;
+import dev.kiln.agent.task.debian.ExtractForSigningRunner;
+import dev.kiln.agent.task.debian.LintianRunner;
+import dev.kiln.agent.task.debian.MakeSourcePackageUploadRunner;
+import dev.kiln.agent.task.debian.MergeUploadsRunner;
+import dev.kiln.agent.task.debian.MmdebstrapRunner;
+import dev.kiln.agent.task.debian.SbuildRunner;
+import dev.kiln.agent.taskio.Environments;
 import dev.kiln.task.Tag;
 import dev.kiln.task.TaskDefinition;
 import dev.kiln.task.WorkerProbe;
@@ -70,9 +81,29 @@ public final class TaskRegistry {
     }
   }
 
-  /** The tasks built into this agent. */
+  /** The tasks built into this agent that need no environment: {@code noop}. */
   public static TaskRegistry builtIn() {
     return new TaskRegistry(List.of(new NoopTask()));
+  }
+
+  /**
+   * Every task built into this agent: {@code noop} and the Debian tasks, which run their commands
+   * on the host or in instances of {@code environments}.
+   */
+  public static TaskRegistry builtIn(Environments environments) {
+    return new TaskRegistry(
+        List.of(
+            new NoopTask(),
+            new MmdebstrapRunner(environments),
+            new SbuildRunner(environments),
+            new LintianRunner(environments),
+            new MakeSourcePackageUploadRunner(environments),
+            new MergeUploadsRunner(environments),
+            new BlhcRunner(environments),
+            new DebdiffRunner(environments),
+            new AutopkgtestRunner(environments),
+            new ExtractForSigningRunner(environments),
+            new AssembleSignedSourceRunner(environments)));
   }
 
   public Optional<WorkerTask> find(String taskType, String taskName) {
