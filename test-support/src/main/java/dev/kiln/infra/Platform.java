@@ -98,6 +98,9 @@ public final class Platform implements AutoCloseable {
       artifact.put("KILN_ARTIFACT_STORE_DIR", store.toString());
       Map<String, String> workflow = new HashMap<>(common);
       workflow.put("KILN_WORKFLOW_PORT", String.valueOf(ports.workflow()));
+      // the orchestration loop reads graphs from the scheduler and writes internal collections
+      workflow.put("KILN_SCHEDULER_URL", "http://127.0.0.1:" + ports.scheduler());
+      workflow.put("KILN_ARTIFACT_URL", "http://127.0.0.1:" + ports.artifact());
 
       // Start the three services together (they do not depend on each other to boot), then
       // wait for each.
@@ -130,6 +133,7 @@ public final class Platform implements AutoCloseable {
     env.put("KILN_ADMIN_TOKEN", secrets.adminToken());
     env.put("KILN_WORK_REQUEST_TOKEN_SECRET", secrets.workRequestTokenSecret());
     env.put("KILN_REGISTRATION_TOKEN", secrets.registrationToken());
+    env.put("KILN_WORKFLOW_SERVICE_TOKEN", secrets.workflowServiceToken());
     return env;
   }
 

@@ -50,6 +50,23 @@ public record PlatformSecrets(
     return secrets;
   }
 
+  /**
+   * The token the scheduler knows the workflow service by (KILN_WORKFLOW_SERVICE_TOKEN), derived
+   * from the administrator token so the secrets file keeps its three entries.
+   */
+  public String workflowServiceToken() {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("kiln-workflow-service:" + adminToken)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "kwf-" + Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
   private static String token() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);

@@ -77,16 +77,42 @@ public final class GraphViews {
     JsonNode wf = json.path("workflow");
     List<ChildState> children = new ArrayList<>();
     Map<String, Long> ids = new LinkedHashMap<>();
-    Map<String, Set<String>> deps = new HashMap<>();
-    for (JsonNode e : json.path("edges")) {
-      deps.computeIfAbsent(e.path("work_request").asText(), k -> new LinkedHashSet<>())
-          .add(e.path("depends_on").asText());
+    // A retry's new work request has no key of its own: it takes the key of the one it supersedes
+    // (the key follows the newest work request), in id order so chains of retries resolve.
+    Map<Long, String> keys = new HashMap<>();
+    Map<Long, Long> supersedes = new HashMap<>();
+    for (JsonNode n : json.path("nodes")) {
+      if (n.hasNonNull("superseded_by")) {
+        supersedes.put(n.get("superseded_by").asLong(), n.path("id").asLong());
+      }
     }
     for (JsonNode n : json.path("nodes")) {
-      if (!n.hasNonNull("key") || n.hasNonNull("superseded_by")) {
-        continue; // the root itself, and work requests a retry replaced
+      long id = n.path("id").asLong();
+      if (n.hasNonNull("key")) {
+        keys.put(id, n.get("key").asText());
+      } else if (supersedes.containsKey(id) && keys.containsKey(supersedes.get(id))) {
+        keys.put(id, keys.get(supersedes.get(id)));
       }
-      String key = n.get("key").asText();
+    }
+    Map<String, Set<String>> deps = new HashMap<>();
+    for (JsonNode e : json.path("edges")) {
+      String child =
+          e.hasNonNull("work_request_id")
+              ? keys.get(e.get("work_request_id").asLong())
+              : e.path("work_request").asText(null);
+      String dependsOn =
+          e.hasNonNull("depends_on_id")
+              ? keys.get(e.get("depends_on_id").asLong())
+              : e.path("depends_on").asText(null);
+      if (child != null && dependsOn != null) {
+        deps.computeIfAbsent(child, k -> new LinkedHashSet<>()).add(dependsOn);
+      }
+    }
+    for (JsonNode n : json.path("nodes")) {
+      String key = keys.get(n.path("id").asLong());
+      if (key == null || n.hasNonNull("superseded_by")) {
+        continue; // work requests a retry replaced (and any without a key)
+      }
       ChildSpec spec =
           new ChildSpec(
               key,
@@ -99,8 +125,11 @@ public final class GraphViews {
               workflowData(n.get("workflow_data")),
               reactions(n.get("on_success")));
       ChildStatus status = LENIENT.convertValue(n.path("status"), ChildStatus.class);
+      // Only a completed child has a result (an aborted one shows "").
       ChildResult result =
-          n.hasNonNull("result") ? LENIENT.convertValue(n.get("result"), ChildResult.class) : null;
+          status == ChildStatus.COMPLETED
+              ? LENIENT.convertValue(n.get("result"), ChildResult.class)
+              : null;
       children.add(
           new ChildState(
               spec, n.path("id").asLong(), deps.getOrDefault(key, Set.of()), status, result));
@@ -171,6 +200,9 @@ public final class GraphViews {
               JsonNode r = e.getValue();
               if ("artifact".equals(r.path("result_type").asText())) {
                 JsonNode a = r.get("artifact");
+                ObjectNode data =
+                    a.path("data").isObject() ? ((ObjectNode) a.get("data")).deepCopy() : obj();
+                withArchitecture(data);
                 out.put(
                     e.getKey(),
                     new InternalItem(
@@ -178,10 +210,28 @@ public final class GraphViews {
                         a.path("category").asText(),
                         null,
                         a.path("id").asLong(),
-                        a.path("data").isObject() ? (ObjectNode) a.get("data") : obj()));
+                        data));
               }
             });
     return out;
+  }
+
+  /**
+   * Layouts group artifacts by {@code data.architecture}; Debian's binary packages and uploads keep
+   * it in their control fields ({@code deb_fields.Architecture}, a single-architecture {@code
+   * changes_fields.Architecture}): copy it up when the data has none.
+   */
+  static void withArchitecture(ObjectNode data) {
+    if (data.hasNonNull("architecture")) {
+      return;
+    }
+    String arch = data.path("deb_fields").path("Architecture").asText("");
+    if (arch.isEmpty()) {
+      arch = data.path("changes_fields").path("Architecture").asText("");
+    }
+    if (!arch.isBlank() && !arch.trim().contains(" ")) {
+      data.put("architecture", arch.trim());
+    }
   }
 
   /**
