@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.infra.KilnInfraTestResource;
+import dev.kiln.task.JsonDataSchema;
+import dev.kiln.task.TaskJson;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -121,6 +123,18 @@ class WorkflowGraphTest {
     return c;
   }
 
+  /** A workflow callback (internal/workflow): retriable, completed through the API. */
+  static Map<String, Object> callbackChild(String key, String step) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("key", key);
+    c.put("task_type", "internal");
+    c.put("task_name", "workflow");
+    c.put("task_data", Map.of());
+    c.put("workflow_data", Map.of("step", step));
+    c.put("on_success", List.of());
+    return c;
+  }
+
   static Map<String, Object> subWorkflow(String key) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("key", key);
@@ -218,6 +232,11 @@ class WorkflowGraphTest {
                 subWorkflow("qa"),
                 waitChild("qa/check", "qa", false)),
             List.of(edge("build", "gate")));
+    assertEquals(
+        List.of(),
+        JsonDataSchema.load("/commands/workflow-graph-mutation.v1.schema.json", "body")
+            .validate(TaskJson.toTree(body)),
+        "the tests send what the contract describes");
     JsonPath first =
         mutate(WORKFLOW, root, body)
             .then()
@@ -227,6 +246,10 @@ class WorkflowGraphTest {
             .extract()
             .jsonPath();
     Map<String, Integer> ids = first.getMap("children");
+    assertEquals(
+        List.of(),
+        JsonDataSchema.load("/api/workflow-graph-mutation-result.v1.schema.json", "body")
+            .validate(TaskJson.parse(first.prettify())));
     assertEquals(List.of("gate", "build", "qa", "qa/check"), new ArrayList<>(ids.keySet()));
     assertEquals("blocked", get(ids.get("build")).getString("status"));
     assertEquals("running", get(ids.get("qa")).getString("status"), "a sub-workflow runs at once");
@@ -440,6 +463,19 @@ class WorkflowGraphTest {
                     waitChild("qa/check", "qa", true)),
                 List.of(edge("build", "gate"), edge("qa/check", "build"))));
     JsonPath g = graph(user("vera", ws, "viewer"), root);
+    String body =
+        given()
+            .header("Authorization", WORKFLOW)
+            .get("/api/v1/workflows/{id}/graph", root)
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertEquals(
+        List.of(),
+        JsonDataSchema.load("/api/workflow-graph.v1.schema.json", "body")
+            .validate(TaskJson.parse(body)),
+        "the view matches its schema in api-contracts");
     assertEquals(root, g.getInt("workflow.id"));
     assertEquals("noop", g.getString("workflow.task_name"));
     assertEquals("running", g.getString("workflow.status"));
@@ -598,6 +634,47 @@ class WorkflowGraphTest {
     finish(ids.get("after"), "success");
     // The workflow ends (Debusine's would hang): aborted, since a child was aborted.
     assertEquals("aborted", get(root).getString("status"));
+  }
+
+  @Test
+  void aRetriedChildKeepsItsKeyAndTheSupersededAttemptDoesNotCount() throws Exception {
+    String ws = workspace();
+    int root = runningRoot(ws);
+    Map<String, Object> body =
+        mutation(
+            root,
+            "retry",
+            List.of(callbackChild("a", "first"), waitChild("b", null, false)),
+            List.of());
+    Map<String, Integer> ids = applied(root, body);
+    finish(ids.get("a"), "failure");
+    int retried =
+        post(ADMIN, "retry", ids.get("a"), "{}")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("work_request.id");
+    Map<String, Object> a = graphNode(root, "a");
+    assertEquals(retried, a.get("id"), "the key names the latest attempt");
+    Map<String, Object> old =
+        graph(ADMIN, root).<Map<String, Object>>getList("nodes").stream()
+            .filter(n -> ids.get("a").equals(n.get("id")))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(retried, old.get("superseded_by"));
+    // A re-run populate finds the retry under the key and creates nothing.
+    Map<String, Object> again = new LinkedHashMap<>(body);
+    again.put("idempotency_key", "retry-2");
+    mutate(WORKFLOW, root, again)
+        .then()
+        .statusCode(200)
+        .body("created", equalTo(0))
+        .body("children.a", equalTo(retried));
+    finish(ids.get("b"), "success");
+    finish(retried, "success");
+    JsonPath r = get(root);
+    assertEquals("completed", r.getString("status"));
+    assertEquals("success", r.getString("result"), "the failed, superseded attempt does not count");
   }
 
   @Test

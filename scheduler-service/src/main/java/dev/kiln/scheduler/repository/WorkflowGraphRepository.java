@@ -71,6 +71,35 @@ public class WorkflowGraphRepository {
     return out;
   }
 
+  /**
+   * Moves a child's key, spec and reactions to the work request that retries it, so ensure-child
+   * and the orchestrator's view find the latest attempt under the key (two statements; the unique
+   * key index allows no moment with both holding it).
+   */
+  @SuppressWarnings("unchecked")
+  public void moveWorkflowKey(long fromId, long toId) {
+    List<Object[]> prev =
+        em.createNativeQuery(
+                "UPDATE work_request w SET workflow_key = NULL, spec_sha256 = NULL"
+                    + " FROM (SELECT id, workflow_key, spec_sha256, CAST(on_success AS text) AS os"
+                    + "   FROM work_request WHERE id = ?1) AS p"
+                    + " WHERE w.id = p.id AND p.workflow_key IS NOT NULL"
+                    + " RETURNING p.workflow_key, p.spec_sha256, p.os")
+            .setParameter(1, fromId)
+            .getResultList();
+    if (prev.isEmpty()) {
+      return;
+    }
+    em.createNativeQuery(
+            "UPDATE work_request SET workflow_key = ?2, spec_sha256 = ?3,"
+                + " on_success = CAST(?4 AS jsonb) WHERE id = ?1")
+        .setParameter(1, toId)
+        .setParameter(2, prev.get(0)[0])
+        .setParameter(3, prev.get(0)[1])
+        .setParameter(4, prev.get(0)[2])
+        .executeUpdate();
+  }
+
   /** A mutation applied before: the SHA-256 of its body and the answer stored. */
   public record Applied(String requestSha256, String answerJson) {}
 

@@ -764,6 +764,7 @@ public class LifecycleService {
     row.put("created_by", old.createdBy);
     row.put("dependencies", d.storedDependencies);
     lifecycle.insertAll(json(List.of(row)));
+    graphs.moveWorkflowKey(id, d.id); // a retried child keeps its key (the latest attempt holds it)
     lifecycle.insertEdges(
         d.storedDependencies.stream().map(x -> d.id).toList(), d.storedDependencies);
     lifecycle.moveEdges(id, d.id, plan.rewired());
