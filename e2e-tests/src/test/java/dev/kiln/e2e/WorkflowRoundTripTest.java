@@ -269,6 +269,14 @@ class WorkflowRoundTripTest {
       Map<String, JsonNode> nodes = nodes(root);
       assertEquals("failure", nodes.get("build-all").path("result").asText());
       assertEquals("success", nodes.get("build-amd64").path("result").asText());
+      // The workflow may end before the workflow service has handled the build's completion.
+      long amd64 = nodes.get("build-amd64").path("id").asLong();
+      awaitConsumed(
+          events(
+              r ->
+                  r.path("event_type").asText().equals("work-request.completed.v1")
+                      && r.path("work_request_id").asLong() == amd64,
+              1));
       // The failed build's promise stays a promise; the other one was fulfilled.
       Map<String, JsonNode> items = items(root);
       assertEquals("debusine:promise", items.get("build-all").path("category").asText());
@@ -460,6 +468,21 @@ class WorkflowRoundTripTest {
         last.merge(new TopicPartition(TOPIC, m.partition()), m.offset(), Math::max);
       }
     }
+    awaitCommitted(last);
+  }
+
+  /** Waits until the orchestration group has committed past these records. */
+  private static void awaitConsumed(List<ConsumerRecord<String, String>> records) throws Exception {
+    Map<TopicPartition, Long> last = new LinkedHashMap<>();
+    for (ConsumerRecord<String, String> r : records) {
+      last.merge(new TopicPartition(TOPIC, r.partition()), r.offset(), Math::max);
+    }
+    awaitCommitted(last);
+  }
+
+  private static void awaitCommitted(Map<TopicPartition, Long> last) throws Exception {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(config)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (true) {
