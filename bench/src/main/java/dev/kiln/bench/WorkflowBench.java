@@ -79,6 +79,8 @@ public final class WorkflowBench {
       scheduler.put("KILN_SCHEDULER_PORT", String.valueOf(schedulerPort));
       scheduler.put("KILN_ARTIFACT_URL", "http://127.0.0.1:" + artifactPort);
       scheduler.put("KILN_LEASE_DURATION", "600s");
+      // Preparation resolves two lookups per build in batches of 500: give a loaded machine time.
+      scheduler.put("KILN_SCHEDULER_LOOKUP_TIMEOUT", "120s");
       Map<String, String> artifact = new HashMap<>(common);
       artifact.put("KILN_ARTIFACT_PORT", String.valueOf(artifactPort));
       artifact.put("KILN_ARTIFACT_STORE_DIR", dir.resolve("artifact-store").toString());
