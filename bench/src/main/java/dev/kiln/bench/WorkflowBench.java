@@ -79,8 +79,10 @@ public final class WorkflowBench {
       scheduler.put("KILN_SCHEDULER_PORT", String.valueOf(schedulerPort));
       scheduler.put("KILN_ARTIFACT_URL", "http://127.0.0.1:" + artifactPort);
       scheduler.put("KILN_LEASE_DURATION", "600s");
-      // Preparation resolves two lookups per build in batches of 500: give a loaded machine time.
-      scheduler.put("KILN_SCHEDULER_LOOKUP_TIMEOUT", "120s");
+      // Preparation resolves two lookups per build: smaller passes keep each lookup call short on
+      // a loaded machine (a pass holds its connection while it waits).
+      scheduler.put("KILN_SCHEDULER_PREPARATION_BATCH_SIZE", "50");
+      scheduler.put("KILN_SCHEDULER_LOOKUP_TIMEOUT", "30s");
       Map<String, String> artifact = new HashMap<>(common);
       artifact.put("KILN_ARTIFACT_PORT", String.valueOf(artifactPort));
       artifact.put("KILN_ARTIFACT_STORE_DIR", dir.resolve("artifact-store").toString());
@@ -201,7 +203,14 @@ public final class WorkflowBench {
         long lastReport = t0;
         long deadline = t0 + Duration.ofMinutes(quick ? 10 : 30).toNanos();
         while (System.nanoTime() < deadline) {
-          JsonNode wr = get(sched + "/api/v1/work-requests/" + id, admin);
+          JsonNode wr;
+          try {
+            wr = get(sched + "/api/v1/work-requests/" + id, admin);
+          } catch (IllegalStateException e) {
+            System.out.println("bench:   poll failed (" + e.getMessage() + "); polling on");
+            Thread.sleep(1_000);
+            continue;
+          }
           String status = wr.path("status").asText();
           if (status.equals("completed") || status.equals("aborted")) {
             done = wr;
