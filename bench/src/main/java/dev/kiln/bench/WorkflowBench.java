@@ -232,7 +232,7 @@ public final class WorkflowBench {
         JsonNode graph = get(sched + "/api/v1/workflows/" + id + "/graph", admin);
         int children = graph.path("nodes").size();
         System.out.printf(
-            "bench: workflow %d %s/%s: %d children (%d builds, %d assigned, %d report failures)"
+            "bench: workflow %d %s/%s: %d children (%d builds, %d assigned, %d reports retried)"
                 + " in %.1f s%n",
             id,
             done == null ? "unfinished" : done.path("status").asText(),
@@ -249,6 +249,7 @@ public final class WorkflowBench {
         for (ManagedChannel c : channels) {
           c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+        RETRIES.shutdownNow();
         System.out.printf("children=%d wall_s=%.1f peak_rss_mb=%d%n", children, wall, peak);
       }
     }
@@ -293,24 +294,7 @@ public final class WorkflowBench {
                 }
                 Assignment a = m.getAssignment();
                 assigned.incrementAndGet();
-                stub.completeWorkRequest(
-                    CompleteWorkRequestRequest.newBuilder()
-                        .setWorkRequestId(a.getWorkRequestId())
-                        .setAttempt(a.getAttempt())
-                        .setResult(WorkResult.WORK_RESULT_SUCCESS)
-                        .build(),
-                    new StreamObserver<CompleteWorkRequestResponse>() {
-                      @Override
-                      public void onNext(CompleteWorkRequestResponse r) {}
-
-                      @Override
-                      public void onError(Throwable t) {
-                        failures.incrementAndGet();
-                      }
-
-                      @Override
-                      public void onCompleted() {}
-                    });
+                report(stub, a, 0, failures);
               }
 
               @Override
@@ -324,6 +308,39 @@ public final class WorkflowBench {
     tags.forEach(hello::addProvidedTags);
     out.onNext(AgentMessage.newBuilder().setHello(hello).build());
     return ch;
+  }
+
+  private static final java.util.concurrent.ScheduledExecutorService RETRIES =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+  /** Reports success; a failed report is sent again (as the real agent does), up to 30 times. */
+  private static void report(
+      WorkerAgentServiceGrpc.WorkerAgentServiceStub stub,
+      Assignment a,
+      int attempt,
+      AtomicLong failures) {
+    stub.completeWorkRequest(
+        CompleteWorkRequestRequest.newBuilder()
+            .setWorkRequestId(a.getWorkRequestId())
+            .setAttempt(a.getAttempt())
+            .setResult(WorkResult.WORK_RESULT_SUCCESS)
+            .build(),
+        new StreamObserver<CompleteWorkRequestResponse>() {
+          @Override
+          public void onNext(CompleteWorkRequestResponse r) {}
+
+          @Override
+          public void onError(Throwable t) {
+            failures.incrementAndGet();
+            if (attempt < 30) {
+              RETRIES.schedule(
+                  () -> report(stub, a, attempt + 1, failures), 500, TimeUnit.MILLISECONDS);
+            }
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
   }
 
   private static HttpRequest request(String url, String token, String json) {
