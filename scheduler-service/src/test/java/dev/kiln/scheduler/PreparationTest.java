@@ -231,6 +231,33 @@ class PreparationTest {
   }
 
   @Test
+  void anInputThatIsStillAPromiseLeavesTheRequestPendingUntilTheArtifactReplacesIt()
+      throws Exception {
+    String ws = workspace();
+    environment(ws, 1);
+    // The producer's promise is still in the workflow's internal collection.
+    lookups.answer(
+        ws,
+        JsonNodeFactory.instance.textNode("1@artifacts"),
+        new LookupOutcome.Failed(
+            dev.kiln.scheduler.client.ArtifactLookupClient.PROMISE_NOT_READY,
+            "'build-amd64' is still a promise of work request 7: not ready"));
+    long id = create(ws, 1);
+    for (int calls = 0; lookups.batches(ws).size() < 3 && calls < 300; calls++) {
+      Thread.sleep(100); // retried after the (test) retry delay, several times
+    }
+    assertTrue(lookups.batches(ws).size() >= 3, () -> lookups.batches(ws).toString());
+    JsonNode waiting = get(id);
+    assertEquals("pending", waiting.path("status").asText(), waiting::toString);
+    assertFalse(prepared(waiting), waiting::toString);
+    // The producer succeeded and its reaction replaced the promise: now it prepares.
+    lookups.artifact(ws, "1@artifacts", 1, "debian:source-package", "name", "pkg1");
+    JsonNode wr = await(id, PreparationTest::prepared);
+    assertEquals("pending", wr.path("status").asText(), wr::toString);
+    assertEquals("pkg1", wr.path("dynamic_task_data").path("subject").asText(), wr::toString);
+  }
+
+  @Test
   void aFailedLookupEndsTheRequestAsErrorWithDynamicDataFailed() throws Exception {
     String ws = workspace();
     lookups.artifact(ws, "1@artifacts", 1, "debian:source-package", "name", "hello");

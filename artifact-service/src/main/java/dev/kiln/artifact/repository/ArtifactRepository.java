@@ -22,6 +22,15 @@ public class ArtifactRepository {
     em.persist(file);
   }
 
+  /** The artifacts a work request created, oldest first. */
+  public List<ArtifactEntity> createdBy(long workRequestId) {
+    return em.createQuery(
+            "from ArtifactEntity where createdByWorkRequestId = ?1 order by id",
+            ArtifactEntity.class)
+        .setParameter(1, workRequestId)
+        .getResultList();
+  }
+
   public Optional<ArtifactEntity> find(long id) {
     return Optional.ofNullable(em.find(ArtifactEntity.class, id));
   }

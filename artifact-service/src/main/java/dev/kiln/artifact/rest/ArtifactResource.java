@@ -64,6 +64,17 @@ public class ArtifactResource {
         .build();
   }
 
+  /** The artifacts created by a work request ({@code ?created_by_work_request=N}), oldest first. */
+  @GET
+  public java.util.List<dev.kiln.artifact.service.ArtifactSummary> list(
+      @jakarta.ws.rs.QueryParam("created_by_work_request") Long workRequestId,
+      @Context ContainerRequestContext ctx) {
+    if (workRequestId == null) {
+      throw ApiException.invalidField("created_by_work_request", "is required");
+    }
+    return artifacts.createdBy(workRequestId, BearerTokenFilter.caller(ctx));
+  }
+
   @GET
   @Path("/{id}")
   public ArtifactView get(@PathParam("id") long id, @Context ContainerRequestContext ctx) {

@@ -120,6 +120,19 @@ public class ArtifactService {
     return view;
   }
 
+  /**
+   * The artifacts a work request created, oldest first, in one query (the workflow service fulfils
+   * promises with them).
+   */
+  @Transactional
+  public java.util.List<ArtifactSummary> createdBy(long workRequestId, Caller caller) {
+    java.util.List<ArtifactEntity> found = repository.createdBy(workRequestId);
+    for (String workspace : found.stream().map(a -> a.workspace).distinct().toList()) {
+      ArtifactAccess.checkRead(caller, workspace);
+    }
+    return found.stream().map(ArtifactSummary::of).toList();
+  }
+
   @Transactional
   public ArtifactView get(long id, Caller caller) {
     ArtifactEntity artifact = artifact(id);

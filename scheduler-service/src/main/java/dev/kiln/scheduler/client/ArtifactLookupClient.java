@@ -1,6 +1,7 @@
 package dev.kiln.scheduler.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.auth.UserRole;
 import dev.kiln.common.auth.UserToken;
 import dev.kiln.scheduler.config.SchedulerConfig;
@@ -27,6 +28,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -48,6 +50,15 @@ public class ArtifactLookupClient implements LookupResolver {
 
   /** The name the scheduler's lookups carry in the artifact service's logs and audit. */
   static final String LOOKUP_USER = "kiln-scheduler";
+
+  /**
+   * The code of a lookup that expects an artifact and finds a {@code debusine:promise} of it: the
+   * producer has not succeeded yet (or its reaction has not replaced the promise yet), so the work
+   * request is not ready, which is no error of it. Preparation retries it later.
+   */
+  public static final String PROMISE_NOT_READY = "promise-not-ready";
+
+  static final String PROMISE_CATEGORY = "debusine:promise";
 
   @Inject SchedulerConfig config;
 
@@ -84,7 +95,7 @@ public class ArtifactLookupClient implements LookupResolver {
             .header("Content-Type", "application/json")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
-                    TaskJson.toTree(batch).toString(), StandardCharsets.UTF_8))
+                    wireBody(batch).toString(), StandardCharsets.UTF_8))
             .build();
     HttpResponse<String> response;
     try {
@@ -112,6 +123,24 @@ public class ArtifactLookupClient implements LookupResolver {
     return outcomes(batch, results);
   }
 
+  /**
+   * The batch as the API takes it. A lookup expecting artifacts asks for {@code
+   * artifact_or_promise}, so a promise in a workflow's internal collection comes back as such (and
+   * is answered {@link #PROMISE_NOT_READY}) instead of as a type mismatch that would fail the work
+   * request.
+   */
+  static JsonNode wireBody(LookupBatch batch) {
+    JsonNode body = TaskJson.toTree(batch);
+    body.path("lookups")
+        .forEach(
+            q -> {
+              if (q.path("expect_type").asText().equals(ExpectType.ARTIFACT.wire())) {
+                ((ObjectNode) q).put("expect_type", ExpectType.ARTIFACT_OR_PROMISE.wire());
+              }
+            });
+    return body;
+  }
+
   /** The outcome of each lookup of the batch, from the {@code results} of the API's answer. */
   static Map<String, LookupOutcome> outcomes(LookupBatch batch, JsonNode results) {
     Map<String, LookupOutcome> out = new LinkedHashMap<>();
@@ -131,6 +160,19 @@ public class ArtifactLookupClient implements LookupResolver {
           error.path("code").asText("lookup-failed"), error.path("message").asText(""));
     }
     String type = r.path("result_type").asText();
+    if (query.expectType() == ExpectType.ARTIFACT) {
+      Optional<JsonNode> promise = promise(r);
+      if (promise.isPresent()) {
+        JsonNode item = promise.get();
+        return new LookupOutcome.Failed(
+            PROMISE_NOT_READY,
+            "'"
+                + item.path("name").asText()
+                + "' is still a promise of work request "
+                + item.path("data").path("promise_work_request_id").asText("?")
+                + ": not ready");
+      }
+    }
     switch (type) {
       case "artifact":
         return new LookupOutcome.Artifact(artifact(r.get("artifact")));
@@ -165,6 +207,21 @@ public class ArtifactLookupClient implements LookupResolver {
         return new LookupOutcome.Failed(
             "lookup-failed", "the lookup service answered an unknown result type '" + type + "'");
     }
+  }
+
+  /** The first promise among the result (a bare item, or one of several results). */
+  private static Optional<JsonNode> promise(JsonNode r) {
+    if (r.path("result_type").asText().equals("bare")
+        && PROMISE_CATEGORY.equals(r.path("collection_item").path("category").asText())) {
+      return Optional.of(r.path("collection_item"));
+    }
+    for (JsonNode one : r.path("results")) {
+      Optional<JsonNode> p = promise(one);
+      if (p.isPresent()) {
+        return p;
+      }
+    }
+    return Optional.empty();
   }
 
   private static ArtifactInfo artifact(JsonNode a) {

@@ -285,27 +285,32 @@ public class LifecycleRepository {
   /**
    * Inserts work requests given as JSON rows (id, workspace, created_by, status, task_type,
    * task_name, task_data, workflow_data, priority_base, unblock_strategy, parent_id, root_id,
-   * supersedes_id, expiration_seconds, delay_until, retry_count) in one statement.
+   * supersedes_id, expiration_seconds, delay_until, retry_count; optional for the children of a
+   * graph mutation: workflow_key, spec_sha256, on_success) in one statement. A row inserted running
+   * (a sub-workflow) gets its start time.
    */
   public int insertAll(String rowsJson) {
     return em.createNativeQuery(
             "INSERT INTO work_request (id, workspace, created_by, created_at, completed_at, status,"
                 + " result, task_type, task_name, task_data, workflow_data, priority_base,"
                 + " priority_adjustment, unblock_strategy, parent_id, root_id, supersedes_id,"
-                + " expiration_delay, expires_at, delay_until, retry_count)"
+                + " expiration_delay, expires_at, delay_until, retry_count, started_at,"
+                + " workflow_key, spec_sha256, on_success)"
                 + " SELECT u.id, u.workspace, u.created_by, now(),"
                 + "   CASE WHEN u.status = 'aborted' THEN now() END, u.status, '', u.task_type,"
                 + "   u.task_name, coalesce(u.task_data, '{}'), coalesce(u.workflow_data, '{}'),"
                 + "   u.priority_base, 0, u.unblock_strategy, u.parent_id, u.root_id,"
                 + "   u.supersedes_id, u.expiration_seconds * interval '1 second',"
                 + "   now() + u.expiration_seconds * interval '1 second', u.delay_until,"
-                + "   u.retry_count"
+                + "   u.retry_count, CASE WHEN u.status = 'running' THEN now() END,"
+                + "   u.workflow_key, u.spec_sha256, coalesce(u.on_success, '[]')"
                 + " FROM jsonb_to_recordset(CAST(?1 AS jsonb)) AS u(id bigint, workspace text,"
                 + "   created_by text, status text, task_type text, task_name text,"
                 + "   task_data jsonb, workflow_data jsonb, priority_base integer,"
                 + "   unblock_strategy text, parent_id bigint, root_id bigint,"
                 + "   supersedes_id bigint, expiration_seconds bigint,"
-                + "   delay_until timestamptz, retry_count integer)"
+                + "   delay_until timestamptz, retry_count integer, workflow_key text,"
+                + "   spec_sha256 text, on_success jsonb)"
                 + " ORDER BY u.id")
         .setParameter(1, rowsJson)
         .executeUpdate();

@@ -3,6 +3,7 @@ package dev.kiln.scheduler.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.scheduler.client.ArtifactLookupClient;
 import dev.kiln.task.FieldError;
 import dev.kiln.task.TaskDataException;
 import dev.kiln.task.TaskType;
@@ -38,7 +39,9 @@ import java.util.Set;
  * work requests of one workspace cost one or two remote calls, not N.
  *
  * <p>A resolver that throws (transport failure, timeout) leaves the requests of that group to be
- * retried later: {@link Outcome.Retry}, never an error of the work request.
+ * retried later: {@link Outcome.Retry}, never an error of the work request. So does an input lookup
+ * that finds a {@code debusine:promise} ({@link ArtifactLookupClient#PROMISE_NOT_READY}): the
+ * producer's artifact is not in the workflow's internal collection yet.
  */
 final class BatchPreparation {
 
@@ -99,6 +102,15 @@ final class BatchPreparation {
 
   private static final NeedLookups NEED = new NeedLookups();
 
+  /** Thrown inside one attempt when an input lookup found a promise: not ready yet. */
+  private static final class NotReady extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotReady(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** Prepares every candidate; the answer has an outcome for each id. */
   Map<Long, Outcome> run(List<Candidate> candidates) {
     Map<Long, Outcome> outcomes = new LinkedHashMap<>();
@@ -156,7 +168,7 @@ final class BatchPreparation {
       for (Candidate c : stillOpen) {
         Group g = new Group(c.workspace(), c.workflowRootId());
         if (unreachable.contains(g)) {
-          outcomes.put(c.id(), new Outcome.Retry(why.get(g)));
+          outcomes.put(c.id(), new Outcome.Retry("lookups unavailable: " + why.get(g)));
         } else {
           open.add(c);
         }
@@ -209,6 +221,9 @@ final class BatchPreparation {
                     LookupOutcome o = cache.get(q);
                     if (o == null) {
                       missing.add(q);
+                    } else if (o instanceof LookupOutcome.Failed f
+                        && ArtifactLookupClient.PROMISE_NOT_READY.equals(f.code())) {
+                      throw new NotReady(k + ": " + f.message());
                     } else {
                       out.put(k, o);
                     }
@@ -236,6 +251,9 @@ final class BatchPreparation {
       return Optional.of(new Outcome.Prepared(prepared));
     } catch (NeedLookups e) {
       return Optional.empty();
+    } catch (NotReady e) {
+      // A promise of a producer that has not succeeded (or whose reaction has not run) yet.
+      return Optional.of(new Outcome.Retry("input not ready: " + e.getMessage()));
     } catch (TaskDataException e) {
       return Optional.of(
           new Outcome.Failed(

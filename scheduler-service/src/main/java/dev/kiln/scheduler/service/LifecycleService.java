@@ -24,8 +24,10 @@ import dev.kiln.scheduler.repository.LifecycleRepository.Changed;
 import dev.kiln.scheduler.repository.LifecycleRepository.Node;
 import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
+import dev.kiln.scheduler.repository.WorkflowGraphRepository;
 import dev.kiln.task.TaskJson;
 import dev.kiln.task.TaskType;
+import dev.kiln.task.workflow.WorkflowCompletion;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -65,6 +67,7 @@ public class LifecycleService {
   private static final String SINGLE_KEY = "work_request";
 
   @Inject LifecycleRepository lifecycle;
+  @Inject WorkflowGraphRepository graphs;
   @Inject WorkRequestRepository repository;
   @Inject WorkRequestEvents events;
   @Inject MeterRegistry registry;
@@ -492,6 +495,99 @@ public class LifecycleService {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public Propagation finished(Collection<Long> finishedIds) {
+    Propagation p = propagate(finishedIds);
+    completeWorkflows(ended(finishedIds, p), List.of());
+    return p;
+  }
+
+  /**
+   * {@link #finished} for a graph mutation: what ended propagates, and these workflows complete too
+   * when they have no open child (an empty populate, a sub-workflow laid out without children).
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void finishedOrEmpty(Collection<Long> finishedIds, Collection<Long> workflows) {
+    Propagation p = propagate(finishedIds);
+    completeWorkflows(ended(finishedIds, p), workflows);
+  }
+
+  private static Set<Long> ended(Collection<Long> finishedIds, Propagation p) {
+    Set<Long> out = new TreeSet<>(finishedIds);
+    out.addAll(p.abort());
+    return out;
+  }
+
+  /**
+   * Workflow completion ({@link WorkflowCompletion}): a running workflow among the parents of what
+   * ended (or among {@code workflows}) whose last open child just finished completes in this
+   * transaction; what it ends propagates to its own dependents and its parent, up to the root. Per
+   * level: one indexed query for the workflows left without open children, one grouped query of
+   * their children, one {@code UPDATE} per result, one outbox statement per event set.
+   */
+  private void completeWorkflows(Collection<Long> ended, Collection<Long> workflows) {
+    Collection<Long> finishedNow = ended;
+    Collection<Long> also = workflows;
+    while (true) {
+      List<Long> done = graphs.workflowsWithoutOpenChildren(finishedNow, also);
+      if (done.isEmpty()) {
+        return;
+      }
+      Map<Long, List<WorkflowCompletion.Child>> children = new HashMap<>();
+      done.forEach(w -> children.put(w, new ArrayList<>()));
+      for (WorkflowGraphRepository.ChildGroup g : graphs.childGroups(done)) {
+        children
+            .get(g.workflowId())
+            .add(new WorkflowCompletion.Child(g.status(), g.result(), g.allowFailure()));
+      }
+      Map<WorkflowCompletion.End, List<Long>> byEnd = new HashMap<>();
+      for (Long w : done) {
+        WorkflowCompletion.of(children.get(w))
+            .ifPresent(e -> byEnd.computeIfAbsent(e, k -> new ArrayList<>()).add(w));
+      }
+      String running = WorkRequestStatus.RUNNING.wire();
+      String completed = WorkRequestStatus.RUNNING.transitionTo(WorkRequestStatus.COMPLETED).wire();
+      List<Changed> changed = new ArrayList<>();
+      List<Changed> succeeded =
+          lifecycle.transition(
+              byEnd.getOrDefault(WorkflowCompletion.End.SUCCESS, List.of()),
+              List.of(running),
+              completed,
+              WorkRequestResult.SUCCESS.wire());
+      List<Changed> failed =
+          lifecycle.transition(
+              byEnd.getOrDefault(WorkflowCompletion.End.FAILURE, List.of()),
+              List.of(running),
+              completed,
+              WorkRequestResult.FAILURE.wire());
+      List<Changed> aborted =
+          lifecycle.transition(
+              byEnd.getOrDefault(WorkflowCompletion.End.ABORTED, List.of()),
+              List.of(running),
+              WorkRequestStatus.RUNNING.transitionTo(WorkRequestStatus.ABORTED).wire(),
+              null);
+      changed.addAll(succeeded);
+      changed.addAll(failed);
+      events.completedAll(changed, Map.of());
+      events.abortedAll(aborted, "workflow-completion");
+      changed.addAll(aborted);
+      for (Changed c : changed) {
+        try (LogContext ignored = LogContext.workRequest(c.id(), null)) {
+          LOG.infof("workflow ended %s %s: no open child left", c.status(), c.result());
+        }
+        registry
+            .counter(
+                "kiln_workflows_ended_total",
+                "result",
+                c.result().isEmpty() ? c.status() : c.result())
+            .increment();
+      }
+      List<Long> ids = changed.stream().map(Changed::id).toList();
+      Propagation p = propagate(ids);
+      finishedNow = ended(ids, p);
+      also = List.of();
+    }
+  }
+
+  private Propagation propagate(Collection<Long> finishedIds) {
     if (finishedIds.isEmpty()) {
       return new Propagation(new TreeSet<>(), new TreeSet<>());
     }
@@ -668,6 +764,7 @@ public class LifecycleService {
     row.put("created_by", old.createdBy);
     row.put("dependencies", d.storedDependencies);
     lifecycle.insertAll(json(List.of(row)));
+    graphs.moveWorkflowKey(id, d.id); // a retried child keeps its key (the latest attempt holds it)
     lifecycle.insertEdges(
         d.storedDependencies.stream().map(x -> d.id).toList(), d.storedDependencies);
     lifecycle.moveEdges(id, d.id, plan.rewired());

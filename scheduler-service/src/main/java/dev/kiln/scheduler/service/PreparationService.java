@@ -110,7 +110,7 @@ public class PreparationService {
           } else if (o instanceof Outcome.Retry r) {
             postponed.add(id);
             try (LogContext ignored = LogContext.workRequest(id, null)) {
-              LOG.warnf("lookups unavailable, preparation retried later: %s", r.reason());
+              LOG.warnf("preparation retried later: %s", r.reason());
             }
           }
         });

@@ -196,6 +196,21 @@ class BatchPreparationTest {
   }
 
   @Test
+  void anInputThatIsStillAPromiseLeavesTheRequestToBeRetried() {
+    sources(WS, 1);
+    lookups.answer(
+        WS,
+        TaskJson.parse("\"1@artifacts\""),
+        new LookupOutcome.Failed(
+            dev.kiln.scheduler.client.ArtifactLookupClient.PROMISE_NOT_READY, "a promise"));
+    Outcome.Retry r =
+        assertInstanceOf(Outcome.Retry.class, run("amd64", candidate(1, WS, sbuild(1))).get(1L));
+    assertTrue(r.reason().contains("not ready"), r::reason);
+    sources(WS, 1); // the reaction replaced the promise by the artifact
+    assertInstanceOf(Outcome.Prepared.class, run("amd64", candidate(1, WS, sbuild(1))).get(1L));
+  }
+
+  @Test
   void aMissingDefaultConfigurationIsToleratedAMissingExplicitOneIsAnError() {
     sources(WS, 1);
     assertInstanceOf(Outcome.Prepared.class, run("amd64", candidate(1, WS, sbuild(1))).get(1L));

@@ -1,5 +1,6 @@
 package dev.kiln.workflow.domain.orchestration;
 
+import dev.kiln.task.workflow.WorkflowCompletion;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -83,21 +84,18 @@ public final class WorkflowRules {
    * running. A workflow with no children succeeds.
    */
   public static Optional<End> completion(Collection<ChildState> children) {
-    boolean aborted = false;
-    boolean failed = false;
+    // The one copy of the rule lives in the task SDK (the scheduler applies it too).
+    List<WorkflowCompletion.Child> wire = new ArrayList<>(children.size());
     for (ChildState c : children) {
-      switch (c.status()) {
-        case BLOCKED, PENDING, RUNNING -> {
-          return Optional.empty();
-        }
-        case ABORTED -> aborted = true;
-        case COMPLETED -> failed |= !c.result().isSuccessful() && !c.allowsFailure();
-      }
+      wire.add(
+          new WorkflowCompletion.Child(
+              wire(c.status()), c.result() == null ? null : wire(c.result()), c.allowsFailure()));
     }
-    if (aborted) {
-      return Optional.of(End.ABORTED);
-    }
-    return Optional.of(failed ? End.FAILURE : End.SUCCESS);
+    return WorkflowCompletion.of(wire).map(e -> End.valueOf(e.name()));
+  }
+
+  private static String wire(Enum<?> value) {
+    return value.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

@@ -1,0 +1,31 @@
+package dev.kiln.workflow.orchestration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collection;
+import java.util.List;
+
+/** What orchestration needs of the artifact service: the internal collection, lookups, outputs. */
+public interface ArtifactApi {
+
+  /**
+   * The active items of the root's internal collection (none when it does not exist yet): all of
+   * them for {@code names} null, else those named.
+   */
+  List<JsonNode> internalItems(String workspace, long rootId, Collection<String> names);
+
+  /** Ensures the internal collection and writes the items, in one call. */
+  void writeInternalItems(String workspace, long rootId, ArrayNode items);
+
+  /**
+   * Resolves lookups in one batch ({@code POST /api/v1/lookups}).
+   *
+   * @param lookups {@code {"<key>": {"lookup": ...}}}
+   * @return {@code {"<key>": result}}
+   */
+  JsonNode lookups(String workspace, long rootId, ObjectNode lookups);
+
+  /** The artifacts a work request created, oldest first. */
+  List<JsonNode> artifactsCreatedBy(String workspace, long workRequestId);
+}
