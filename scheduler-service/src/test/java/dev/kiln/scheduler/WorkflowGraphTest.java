@@ -409,6 +409,35 @@ class WorkflowGraphTest {
   }
 
   @Test
+  void aStoredChildGivenADependencyWaitsForItAndARunningOneCannotGetOne() throws Exception {
+    String ws = workspace();
+    int root = runningRoot(ws);
+    Map<String, Integer> ids =
+        applied(
+            root,
+            mutation(
+                root,
+                "first",
+                List.of(noopChild("p", Map.of("result", true)), waitChild("r", null, false)),
+                List.of()));
+    assertEquals("pending", get(ids.get("p")).getString("status"));
+    awaitStatus(ids.get("r"), "running");
+    Map<String, Integer> more =
+        applied(
+            root,
+            mutation(
+                root, "second", List.of(waitChild("g", null, false)), List.of(edge("p", "g"))));
+    assertEquals("blocked", get(ids.get("p")).getString("status"), "p now waits for g");
+    mutate(WORKFLOW, root, mutation(root, "third", List.of(), List.of(edge("r", "g"))))
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("errors.field", hasItem("edges[0]"));
+    finish(more.get("g"), "success");
+    assertEquals("pending", get(ids.get("p")).getString("status"), "g succeeded: p runs");
+  }
+
+  @Test
   void aMutationOfTenThousandChildrenAppliesInOneRequest() throws Exception {
     String ws = workspace();
     int root = runningRoot(ws);
