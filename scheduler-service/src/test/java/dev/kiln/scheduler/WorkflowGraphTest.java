@@ -20,10 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.infra.KilnInfraTestResource;
 import dev.kiln.task.JsonDataSchema;
 import dev.kiln.task.TaskJson;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -409,6 +412,35 @@ class WorkflowGraphTest {
   }
 
   @Test
+  void aStoredChildGivenADependencyWaitsForItAndARunningOneCannotGetOne() throws Exception {
+    String ws = workspace();
+    int root = runningRoot(ws);
+    Map<String, Integer> ids =
+        applied(
+            root,
+            mutation(
+                root,
+                "first",
+                List.of(noopChild("p", Map.of("result", true)), waitChild("r", null, false)),
+                List.of()));
+    assertEquals("pending", get(ids.get("p")).getString("status"));
+    awaitStatus(ids.get("r"), "running");
+    Map<String, Integer> more =
+        applied(
+            root,
+            mutation(
+                root, "second", List.of(waitChild("g", null, false)), List.of(edge("p", "g"))));
+    assertEquals("blocked", get(ids.get("p")).getString("status"), "p now waits for g");
+    mutate(WORKFLOW, root, mutation(root, "third", List.of(), List.of(edge("r", "g"))))
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("errors.field", hasItem("edges[0]"));
+    finish(more.get("g"), "success");
+    assertEquals("pending", get(ids.get("p")).getString("status"), "g succeeded: p runs");
+  }
+
+  @Test
   void aMutationOfTenThousandChildrenAppliesInOneRequest() throws Exception {
     String ws = workspace();
     int root = runningRoot(ws);
@@ -421,26 +453,70 @@ class WorkflowGraphTest {
       edges.add(edge("c" + i, "gate"));
     }
     JsonPath r =
-        mutate(WORKFLOW, root, mutation(root, "big", children, edges))
+        patient()
+            .header("Authorization", WORKFLOW)
+            .contentType("application/json")
+            .body(mutation(root, "big", children, edges))
+            .post("/api/v1/workflows/{id}/graph-mutations", root)
             .then()
             .statusCode(200)
             .body("created", equalTo(n + 1))
             .extract()
             .jsonPath();
     assertEquals(n + 1, r.getMap("children").size());
-    JsonPath g = graph(WORKFLOW, root);
+    JsonPath g =
+        patient()
+            .header("Authorization", WORKFLOW)
+            .get("/api/v1/workflows/{id}/graph", root)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
     assertEquals(n + 1, g.getList("nodes").size());
     assertEquals(n, g.getList("edges").size());
     List<String> statuses = g.getList("nodes.status");
     assertEquals(n, statuses.stream().filter("blocked"::equals).count(), "all wait for the gate");
     // Replayed: nothing new, the same answer.
-    mutate(WORKFLOW, root, mutation(root, "big", children, edges))
+    patient()
+        .header("Authorization", WORKFLOW)
+        .contentType("application/json")
+        .body(mutation(root, "big", children, edges))
+        .post("/api/v1/workflows/{id}/graph-mutations", root)
         .then()
         .statusCode(200)
         .body("duplicate", equalTo(true))
         .body("children.c9999", equalTo(r.getInt("children.c9999")));
-    assertEquals(n + 1, graph(ADMIN, root).getList("nodes").size());
-    post(ADMIN, "abort", root, "{}").then().statusCode(200);
+    assertEquals(
+        n + 1,
+        patient()
+            .header("Authorization", ADMIN)
+            .get("/api/v1/workflows/{id}/graph", root)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("nodes")
+            .size());
+    patient()
+        .header("Authorization", ADMIN)
+        .post("/api/v1/work-requests/{id}/abort", root)
+        .then()
+        .statusCode(200);
+  }
+
+  /**
+   * A request that may take long on a loaded machine (10,000 rows and their events in one
+   * transaction): the client waits up to five minutes instead of the default 30 s. Not a timed
+   * assertion: only how long the client is willing to wait.
+   */
+  private static io.restassured.specification.RequestSpecification patient() {
+    return given()
+        .config(
+            io.restassured.RestAssured.config()
+                .httpClient(
+                    io.restassured.config.HttpClientConfig.httpClientConfig()
+                        .setParam("http.socket.timeout", 300_000)
+                        .setParam("http.connection.timeout", 300_000)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -612,6 +688,38 @@ class WorkflowGraphTest {
     JsonPath r = get(root);
     assertEquals("aborted", r.getString("status"));
     assertEquals("", r.getString("result"));
+  }
+
+  @Inject EntityManager em;
+
+  @Test
+  void aChildTheLeaseReaperEndsCompletesTheWorkflow() throws Exception {
+    String ws = workspace();
+    int root = runningRoot(ws);
+    Map<String, Integer> ids =
+        applied(
+            root,
+            mutation(
+                root,
+                "reaper",
+                List.of(noopChild("w", Map.of("result", true)), waitChild("other", null, false)),
+                List.of()));
+    finish(ids.get("other"), "success");
+    // "w" runs past its time limit (as if an agent had it): the lease reaper's batch ends it.
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                em.createNativeQuery(
+                        "UPDATE work_request SET status = 'running', attempt = 1,"
+                            + " started_at = now() - interval '1 hour', time_limit = '1 second'"
+                            + " WHERE id = ?1 AND status = 'pending'")
+                    .setParameter(1, ids.get("w"))
+                    .executeUpdate());
+    JsonPath w =
+        LifecycleTest.await(ids.get("w"), p -> "completed".equals(p.getString("status")), "ended");
+    assertEquals("error", w.getString("result"));
+    JsonPath r = awaitStatus(root, "completed");
+    assertEquals("failure", r.getString("result"), "an error without allow_failure fails it");
   }
 
   @Test

@@ -87,6 +87,14 @@ public interface SchedulerConfig {
   Duration preparationRetryDelay();
 
   /**
+   * For how long after its creation a workflow child whose {@code internal@collections} input finds
+   * nothing is retried instead of failed: the workflow service writes a producer's promise just
+   * after the graph mutation that creates the producer answers.
+   */
+  @WithDefault("60s")
+  Duration internalItemGrace();
+
+  /**
    * Fallback period of the lifecycle router (synchronization points, wait timers, workflows and
    * their callbacks, server tasks) when nothing wakes it; it is also woken by every change that
    * makes work pending.

@@ -45,14 +45,32 @@ import java.util.Set;
  */
 final class BatchPreparation {
 
-  /** A pending work request to prepare. */
+  /**
+   * A pending work request to prepare.
+   *
+   * @param awaitInternalItems whether an {@code internal@collections} input that finds nothing is
+   *     not ready yet rather than a failure (a young workflow child: its producer's promise may not
+   *     be written yet)
+   */
   record Candidate(
       long id,
       TaskType type,
       String name,
       ObjectNode taskData,
       String workspace,
-      Long workflowRootId) {}
+      Long workflowRootId,
+      boolean awaitInternalItems) {
+
+    Candidate(
+        long id,
+        TaskType type,
+        String name,
+        ObjectNode taskData,
+        String workspace,
+        Long workflowRootId) {
+      this(id, type, name, taskData, workspace, workflowRootId, false);
+    }
+  }
 
   /** What became of a candidate. */
   sealed interface Outcome {
@@ -222,7 +240,10 @@ final class BatchPreparation {
                     if (o == null) {
                       missing.add(q);
                     } else if (o instanceof LookupOutcome.Failed f
-                        && ArtifactLookupClient.PROMISE_NOT_READY.equals(f.code())) {
+                        && (ArtifactLookupClient.PROMISE_NOT_READY.equals(f.code())
+                            || (c.awaitInternalItems()
+                                && "lookup-failed".equals(f.code())
+                                && isInternal(q)))) {
                       throw new NotReady(k + ": " + f.message());
                     } else {
                       out.put(k, o);
@@ -273,6 +294,13 @@ final class BatchPreparation {
       return Optional.of(
           new Outcome.Failed(CONFIGURE_FAILED, "the task could not be prepared: " + e, List.of()));
     }
+  }
+
+  /** Whether a lookup reads the root workflow's internal collection. */
+  static boolean isInternal(LookupQuery q) {
+    JsonNode l = q.lookup();
+    String text = l.isObject() ? l.path("collection").asText("") : l.asText("");
+    return text.startsWith("internal@collections");
   }
 
   /**

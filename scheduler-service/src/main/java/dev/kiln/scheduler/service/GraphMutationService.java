@@ -351,6 +351,9 @@ public class GraphMutationService {
     List<Long> reblock = new ArrayList<>();
     List<Long> abortStored = new ArrayList<>();
     for (Map.Entry<Long, List<String>> e : storedDependents.entrySet()) {
+      if (TaskType.WORKFLOW.wire().equals(nodes.get(e.getKey()).taskType())) {
+        continue; // a sub-workflow runs from its creation: its dependencies gate no status
+      }
       DependencyNode self = LifecycleService.dependencyNode(nodes.get(e.getKey()));
       WorkRequestStatus status = self.status();
       for (String k : e.getValue()) {

@@ -86,7 +86,10 @@ public class PreparationService {
               wr.taskName,
               data,
               wr.workspace,
-              wr.rootId));
+              wr.rootId,
+              wr.rootId != null
+                  && wr.createdAt != null
+                  && wr.createdAt.isAfter(now.minus(config.internalItemGrace()))));
     }
     return out;
   }

@@ -211,6 +211,29 @@ class BatchPreparationTest {
   }
 
   @Test
+  void aMissingInternalItemOfAYoungWorkflowChildIsNotReadyLaterItIsAFailure() {
+    sources(WS, 1);
+    ObjectNode data =
+        json(
+            "{'input': {'source_artifact': 'internal@collections/name:source'},"
+                + " 'environment': 'debian/match:codename=bookworm'}");
+    // just created: the producer's promise may not be written yet
+    Outcome young =
+        run("amd64", new Candidate(1, TaskType.WORKER, "sbuild", data, WS, 9L, true)).get(1L);
+    assertTrue(
+        assertInstanceOf(Outcome.Retry.class, young).reason().contains("not ready"),
+        young::toString);
+    // past the grace: nothing there is the failure it is
+    assertInstanceOf(
+        Outcome.Failed.class,
+        run("amd64", new Candidate(1, TaskType.WORKER, "sbuild", data, WS, 9L, false)).get(1L));
+    // the grace covers the internal collection only
+    assertInstanceOf(
+        Outcome.Failed.class,
+        run("amd64", new Candidate(1, TaskType.WORKER, "sbuild", sbuild(2), WS, 9L, true)).get(1L));
+  }
+
+  @Test
   void aMissingDefaultConfigurationIsToleratedAMissingExplicitOneIsAnError() {
     sources(WS, 1);
     assertInstanceOf(Outcome.Prepared.class, run("amd64", candidate(1, WS, sbuild(1))).get(1L));
