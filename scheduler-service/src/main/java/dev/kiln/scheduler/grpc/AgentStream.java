@@ -14,6 +14,7 @@ import dev.kiln.scheduler.service.AgentChannel;
 import dev.kiln.scheduler.service.AgentSessions;
 import dev.kiln.scheduler.service.AssignmentView;
 import dev.kiln.scheduler.service.Dispatcher;
+import dev.kiln.scheduler.service.LiveLogService;
 import dev.kiln.scheduler.service.WorkerService;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -38,6 +39,10 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
   private final SchedulerConfig config;
   private final ObjectMapper mapper;
   private final ManagedExecutor executor;
+  private final LiveLogService logs;
+  private final int maxPendingLogBatches;
+  private final java.util.concurrent.atomic.AtomicInteger pendingLogBatches =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Object sendLock = new Object();
   private java.util.concurrent.CompletableFuture<Void> inbound =
       java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -53,8 +58,12 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
       Dispatcher dispatcher,
       SchedulerConfig config,
       ObjectMapper mapper,
-      ManagedExecutor executor) {
+      ManagedExecutor executor,
+      LiveLogService logs,
+      int maxPendingLogBatches) {
     this.out = out;
+    this.logs = logs;
+    this.maxPendingLogBatches = maxPendingLogBatches;
     this.token = token;
     this.workers = workers;
     this.sessions = sessions;
@@ -72,6 +81,16 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
 
   @Override
   public synchronized void onNext(AgentMessage message) {
+    if (message.getBodyCase() == AgentMessage.BodyCase.LOG_LINES) {
+      // Bounded: a batch beyond the limit is dropped here, and shows as a gap in the stored log.
+      if (pendingLogBatches.incrementAndGet() > maxPendingLogBatches) {
+        pendingLogBatches.decrementAndGet();
+        LOG.debugf(
+            "dropping a live log batch of work request %d: too many waiting",
+            message.getLogLines().getWorkRequestId());
+        return;
+      }
+    }
     inbound = inbound.thenRunAsync(() -> handle(message), executor);
   }
 
@@ -83,6 +102,7 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
       switch (message.getBodyCase()) {
         case HELLO -> hello(message);
         case HEARTBEAT -> heartbeat(message);
+        case LOG_LINES -> logLines(message);
         default -> LOG.debugf("ignoring agent message %s", message.getBodyCase());
       }
     } catch (RuntimeException e) {
@@ -148,6 +168,32 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
             .toList();
     for (WorkerService.Lease stale : workers.heartbeat(workerId, leases)) {
       abort(stale.workRequestId(), stale.attempt(), "this attempt is no longer assigned to you");
+    }
+  }
+
+  /** Stores a live log batch; a batch that cannot be stored is dropped, the stream stays. */
+  private void logLines(AgentMessage message) {
+    var batch = message.getLogLines();
+    try {
+      if (workerId < 0) {
+        LOG.debug("a live log batch before hello: dropped");
+        return;
+      }
+      if (logs.append(
+              workerId,
+              batch.getWorkRequestId(),
+              batch.getAttempt(),
+              batch.getFirstLine(),
+              batch.getLinesList())
+          > 0) {
+        logs.wake(batch.getWorkRequestId());
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "live log batch of work request %d not stored: %s",
+          batch.getWorkRequestId(), e.getMessage());
+    } finally {
+      pendingLogBatches.decrementAndGet();
     }
   }
 
