@@ -5,6 +5,7 @@ import dev.kiln.agent.core.AgentCore;
 import dev.kiln.agent.core.AgentListener;
 import dev.kiln.agent.core.AgentSettings;
 import dev.kiln.agent.core.ArtifactUploader;
+import dev.kiln.agent.core.LiveLogSettings;
 import dev.kiln.agent.task.TaskRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -67,6 +68,14 @@ public class AgentLifecycle {
     AgentCore agent =
         new AgentCore(
             settings,
+            new LiveLogSettings(
+                config.logPollInterval(),
+                LiveLogSettings.DEFAULTS.maxBatchLines(),
+                LiveLogSettings.DEFAULTS.maxBatchBytes(),
+                LiveLogSettings.DEFAULTS.maxLineBytes(),
+                LiveLogSettings.DEFAULTS.batchesPerPoll(),
+                config.progressInterval(),
+                LiveLogSettings.DEFAULTS.flushTimeout()),
             TaskRegistry.builtIn(),
             new ArtifactUploader(config.artifactUrl()),
             channel,

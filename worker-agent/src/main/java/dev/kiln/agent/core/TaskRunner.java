@@ -77,6 +77,7 @@ final class TaskRunner implements SchedulerConnection.Handler {
   private final ArtifactUploader uploader;
   private final Reporter reporter;
   private final AgentListener listener;
+  private final LiveLog liveLog;
   private final ExecutorService pool;
   private final Map<Long, Attempt> running = new ConcurrentHashMap<>();
   private final Map<String, Boolean> ended = // guarded by this
@@ -93,8 +94,10 @@ final class TaskRunner implements SchedulerConnection.Handler {
       TaskRegistry tasks,
       ArtifactUploader uploader,
       Reporter reporter,
-      AgentListener listener) {
+      AgentListener listener,
+      LiveLog liveLog) {
     this.settings = settings;
+    this.liveLog = liveLog;
     this.tasks = tasks;
     this.uploader = uploader;
     this.reporter = reporter;
@@ -291,21 +294,32 @@ final class TaskRunner implements SchedulerConnection.Handler {
           "configure-failed", "the dynamic task data is not valid: " + e.getMessage());
     }
     WorkerTask runner = entry.runner();
+    LiveLog.Follower follower =
+        liveLog.follow(
+            a.getWorkRequestId(), a.getAttempt(), a.getTaskType() + "/" + a.getTaskName(), log);
+    boolean ended = false;
     try {
       Files.createDirectories(dir);
-      return runner.run(
-          new TaskContext(
-              a.getWorkRequestId(),
-              a.getAttempt(),
-              a.getWorkspace(),
-              taskData,
-              dynamicTaskData,
-              dir,
-              log,
-              task));
+      TaskOutcome outcome =
+          runner.run(
+              new TaskContext(
+                  a.getWorkRequestId(),
+                  a.getAttempt(),
+                  a.getWorkspace(),
+                  taskData,
+                  dynamicTaskData,
+                  dir,
+                  log,
+                  task));
+      ended = true;
+      return outcome;
     } catch (IOException | RuntimeException e) {
+      ended = true;
       LOG.error("the task failed to run", e);
       return TaskOutcome.error("execute-failed", String.valueOf(e.getMessage()));
+    } finally {
+      // the last lines before the upload; none after an abort or an interrupt
+      follower.finish(ended && !Thread.currentThread().isInterrupted());
     }
   }
 
