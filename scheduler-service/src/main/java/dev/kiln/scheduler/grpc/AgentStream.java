@@ -49,6 +49,7 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
 
   private volatile long workerId = -1;
   private volatile boolean closed;
+  private volatile boolean draining;
 
   AgentStream(
       ServerCallStreamObserver<ServerMessage> out,
@@ -103,6 +104,8 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
         case HELLO -> hello(message);
         case HEARTBEAT -> heartbeat(message);
         case LOG_LINES -> logLines(message);
+        case DRAIN -> drain();
+        case RELEASE -> release(message);
         default -> LOG.debugf("ignoring agent message %s", message.getBodyCase());
       }
     } catch (RuntimeException e) {
@@ -169,6 +172,32 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
     for (WorkerService.Lease stale : workers.heartbeat(workerId, leases)) {
       abort(stale.workRequestId(), stale.attempt(), "this attempt is no longer assigned to you");
     }
+  }
+
+  /** The agent drains: no more assignments for it here (it stays out of the dispatch set). */
+  private void drain() {
+    if (workerId < 0) {
+      throw new io.grpc.StatusRuntimeException(
+          Status.FAILED_PRECONDITION.withDescription("send hello first"));
+    }
+    draining = true;
+    sessions.remove(this);
+    try (LogContext ignored = LogContext.worker(workerId)) {
+      LOG.info("worker is draining: nothing more is assigned to it");
+    }
+  }
+
+  /** An assignment the agent will not run goes back to pending, no retry counted. */
+  private void release(AgentMessage message) {
+    if (workerId < 0) {
+      throw new io.grpc.StatusRuntimeException(
+          Status.FAILED_PRECONDITION.withDescription("send hello first"));
+    }
+    var r = message.getRelease();
+    try (LogContext ignored = LogContext.workRequest(r.getWorkRequestId(), r.getAttempt())) {
+      LOG.infof("the agent handed the assignment back: %s", r.getReason());
+    }
+    dispatcher.release(r.getWorkRequestId(), r.getAttempt(), workerId);
   }
 
   /** Stores a live log batch; a batch that cannot be stored is dropped, the stream stays. */
@@ -278,7 +307,9 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
 
   private void onGone() {
     closed = true;
-    if (workerId >= 0 && sessions.remove(this)) {
+    // a draining stream left the sessions already; its worker is gone now unless it reconnected
+    boolean drainedOut = draining && workerId >= 0 && sessions.get(workerId).isEmpty();
+    if (workerId >= 0 && (sessions.remove(this) || drainedOut)) {
       long id = workerId;
       executor.execute(
           () -> {

@@ -55,7 +55,18 @@ public final class AgentCore implements AutoCloseable {
             liveLogSettings, message -> stream.get() != null && stream.get().trySend(message));
     this.runner =
         new TaskRunner(
-            settings, tasks, uploader, new Reporter(client, settings), listener, liveLog);
+            settings,
+            tasks,
+            uploader,
+            new Reporter(client, settings),
+            listener,
+            liveLog,
+            message -> {
+              SchedulerConnection c = stream.get();
+              if (c != null) {
+                c.sendNow(message);
+              }
+            });
     this.connection =
         new SchedulerConnection(
             client, settings, providedTags, discovered.system(), runner, listener);

@@ -256,6 +256,11 @@ final class SchedulerConnection {
     }
   }
 
+  /** Sends a message on the current stream, if there is one (else it is dropped). */
+  void sendNow(AgentMessage message) {
+    send(message);
+  }
+
   /**
    * Sends a message if a welcomed stream can take it now (gRPC flow control says it is ready).
    *

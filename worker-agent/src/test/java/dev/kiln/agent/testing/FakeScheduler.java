@@ -50,6 +50,11 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
   public final BlockingQueue<AgentMessage> hellos = new LinkedBlockingQueue<>();
   public final BlockingQueue<AgentMessage> heartbeats = new LinkedBlockingQueue<>();
 
+  /** The assignments the agent handed back, and its drain announcements. */
+  public final List<dev.kiln.api.scheduler.v1.Release> releases = new CopyOnWriteArrayList<>();
+
+  public final List<AgentMessage> drains = new CopyOnWriteArrayList<>();
+
   /** The live log batches the agent streamed. */
   public final List<dev.kiln.api.scheduler.v1.LogLines> logBatches = new CopyOnWriteArrayList<>();
 
@@ -175,6 +180,10 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
           heartbeats.add(m);
         } else if (m.hasLogLines()) {
           logBatches.add(m.getLogLines());
+        } else if (m.hasRelease()) {
+          releases.add(m.getRelease());
+        } else if (m.hasDrain()) {
+          drains.add(m);
         }
       }
 
