@@ -85,6 +85,11 @@ class AgentFaultsTest {
     platform =
         Platform.start(root, infra.settings(), Platform.PortPlan.free(), secrets, runDir, false);
     client = platform.client();
+    // The scheduler these tests use holds leases for 5 minutes (KILN_LEASE_DURATION), so that a
+    // restart on a loaded machine stays within the lease: the tests check that the attempt that
+    // ran is the one that reports. (A lease that does expire meanwhile ends in a new attempt,
+    // fenced: the stale report is refused.)
+    restartScheduler(() -> {});
   }
 
   @AfterAll
@@ -347,6 +352,7 @@ class AgentFaultsTest {
     Map<String, String> env = new HashMap<>(Platform.serviceEnvironment(infra.settings(), secrets));
     env.put("KILN_SCHEDULER_PORT", String.valueOf(platform.ports().scheduler()));
     env.put("KILN_ARTIFACT_URL", "http://127.0.0.1:" + platform.ports().artifact());
+    env.put("KILN_LEASE_DURATION", "300s");
     restarted =
         ServiceProcess.start(
                 root,
