@@ -54,6 +54,36 @@ public final class KilnClient {
             .build());
   }
 
+  /** Aborts a work request (and a workflow's unfinished descendants). */
+  public Reply abortWorkRequest(long id) throws IOException, InterruptedException {
+    return send(
+        request(scheduler + "/api/v1/work-requests/" + id + "/abort")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build());
+  }
+
+  /**
+   * The live log of a work request after the cursor {@code after}, waiting up to {@code
+   * waitSeconds} for a line (JSON: {@code lines[{seq, attempt, line}]}, {@code next_after}, {@code
+   * complete}, {@code status}).
+   */
+  public Reply liveLog(long id, long after, int waitSeconds)
+      throws IOException, InterruptedException {
+    return send(
+        request(
+                scheduler
+                    + "/api/v1/work-requests/"
+                    + id
+                    + "/log?after="
+                    + after
+                    + "&wait="
+                    + waitSeconds)
+            .timeout(Duration.ofSeconds(waitSeconds + 30L))
+            .GET()
+            .build());
+  }
+
   public Reply workRequest(long id) throws IOException, InterruptedException {
     return send(request(scheduler + "/api/v1/work-requests/" + id).GET().build());
   }

@@ -7,6 +7,7 @@ import dev.kiln.agent.core.AgentSettings;
 import dev.kiln.agent.core.ArtifactUploader;
 import dev.kiln.agent.executor.WorkerExecutors;
 import dev.kiln.agent.image.ImageCache;
+import dev.kiln.agent.core.LiveLogSettings;
 import dev.kiln.agent.task.TaskRegistry;
 import dev.kiln.agent.taskio.Environments;
 import io.grpc.ManagedChannel;
@@ -72,6 +73,14 @@ public class AgentLifecycle {
     AgentCore agent =
         new AgentCore(
             settings,
+            new LiveLogSettings(
+                config.logPollInterval(),
+                LiveLogSettings.DEFAULTS.maxBatchLines(),
+                LiveLogSettings.DEFAULTS.maxBatchBytes(),
+                LiveLogSettings.DEFAULTS.maxLineBytes(),
+                LiveLogSettings.DEFAULTS.batchesPerPoll(),
+                config.progressInterval(),
+                LiveLogSettings.DEFAULTS.flushTimeout()),
             TaskRegistry.builtIn(new Environments(images, executors)),
             new ArtifactUploader(config.artifactUrl()),
             channel,

@@ -14,6 +14,7 @@ import dev.kiln.scheduler.service.AgentChannel;
 import dev.kiln.scheduler.service.AgentSessions;
 import dev.kiln.scheduler.service.AssignmentView;
 import dev.kiln.scheduler.service.Dispatcher;
+import dev.kiln.scheduler.service.LiveLogService;
 import dev.kiln.scheduler.service.WorkerService;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -38,12 +39,17 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
   private final SchedulerConfig config;
   private final ObjectMapper mapper;
   private final ManagedExecutor executor;
+  private final LiveLogService logs;
+  private final int maxPendingLogBatches;
+  private final java.util.concurrent.atomic.AtomicInteger pendingLogBatches =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Object sendLock = new Object();
   private java.util.concurrent.CompletableFuture<Void> inbound =
       java.util.concurrent.CompletableFuture.completedFuture(null);
 
   private volatile long workerId = -1;
   private volatile boolean closed;
+  private volatile boolean draining;
 
   AgentStream(
       ServerCallStreamObserver<ServerMessage> out,
@@ -53,8 +59,12 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
       Dispatcher dispatcher,
       SchedulerConfig config,
       ObjectMapper mapper,
-      ManagedExecutor executor) {
+      ManagedExecutor executor,
+      LiveLogService logs,
+      int maxPendingLogBatches) {
     this.out = out;
+    this.logs = logs;
+    this.maxPendingLogBatches = maxPendingLogBatches;
     this.token = token;
     this.workers = workers;
     this.sessions = sessions;
@@ -72,6 +82,16 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
 
   @Override
   public synchronized void onNext(AgentMessage message) {
+    if (message.getBodyCase() == AgentMessage.BodyCase.LOG_LINES) {
+      // Bounded: a batch beyond the limit is dropped here, and shows as a gap in the stored log.
+      if (pendingLogBatches.incrementAndGet() > maxPendingLogBatches) {
+        pendingLogBatches.decrementAndGet();
+        LOG.debugf(
+            "dropping a live log batch of work request %d: too many waiting",
+            message.getLogLines().getWorkRequestId());
+        return;
+      }
+    }
     inbound = inbound.thenRunAsync(() -> handle(message), executor);
   }
 
@@ -83,6 +103,9 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
       switch (message.getBodyCase()) {
         case HELLO -> hello(message);
         case HEARTBEAT -> heartbeat(message);
+        case LOG_LINES -> logLines(message);
+        case DRAIN -> drain();
+        case RELEASE -> release(message);
         default -> LOG.debugf("ignoring agent message %s", message.getBodyCase());
       }
     } catch (RuntimeException e) {
@@ -148,6 +171,58 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
             .toList();
     for (WorkerService.Lease stale : workers.heartbeat(workerId, leases)) {
       abort(stale.workRequestId(), stale.attempt(), "this attempt is no longer assigned to you");
+    }
+  }
+
+  /** The agent drains: no more assignments for it here (it stays out of the dispatch set). */
+  private void drain() {
+    if (workerId < 0) {
+      throw new io.grpc.StatusRuntimeException(
+          Status.FAILED_PRECONDITION.withDescription("send hello first"));
+    }
+    draining = true;
+    sessions.remove(this);
+    try (LogContext ignored = LogContext.worker(workerId)) {
+      LOG.info("worker is draining: nothing more is assigned to it");
+    }
+  }
+
+  /** An assignment the agent will not run goes back to pending, no retry counted. */
+  private void release(AgentMessage message) {
+    if (workerId < 0) {
+      throw new io.grpc.StatusRuntimeException(
+          Status.FAILED_PRECONDITION.withDescription("send hello first"));
+    }
+    var r = message.getRelease();
+    try (LogContext ignored = LogContext.workRequest(r.getWorkRequestId(), r.getAttempt())) {
+      LOG.infof("the agent handed the assignment back: %s", r.getReason());
+    }
+    dispatcher.release(r.getWorkRequestId(), r.getAttempt(), workerId);
+  }
+
+  /** Stores a live log batch; a batch that cannot be stored is dropped, the stream stays. */
+  private void logLines(AgentMessage message) {
+    var batch = message.getLogLines();
+    try {
+      if (workerId < 0) {
+        LOG.debug("a live log batch before hello: dropped");
+        return;
+      }
+      if (logs.append(
+              workerId,
+              batch.getWorkRequestId(),
+              batch.getAttempt(),
+              batch.getFirstLine(),
+              batch.getLinesList())
+          > 0) {
+        logs.wake(batch.getWorkRequestId());
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "live log batch of work request %d not stored: %s",
+          batch.getWorkRequestId(), e.getMessage());
+    } finally {
+      pendingLogBatches.decrementAndGet();
     }
   }
 
@@ -232,7 +307,9 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
 
   private void onGone() {
     closed = true;
-    if (workerId >= 0 && sessions.remove(this)) {
+    // a draining stream left the sessions already; its worker is gone now unless it reconnected
+    boolean drainedOut = draining && workerId >= 0 && sessions.get(workerId).isEmpty();
+    if (workerId >= 0 && (sessions.remove(this) || drainedOut)) {
       long id = workerId;
       executor.execute(
           () -> {

@@ -11,11 +11,13 @@ import dev.kiln.api.scheduler.v1.RegisterResponse;
 import dev.kiln.api.scheduler.v1.ServerMessage;
 import dev.kiln.api.scheduler.v1.WorkerAgentServiceGrpc;
 import dev.kiln.common.problem.ApiException;
+import dev.kiln.scheduler.config.LiveLogConfig;
 import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.scheduler.domain.WorkRequestResult;
 import dev.kiln.scheduler.repository.WorkerEntity;
 import dev.kiln.scheduler.service.AgentSessions;
 import dev.kiln.scheduler.service.Dispatcher;
+import dev.kiln.scheduler.service.LiveLogService;
 import dev.kiln.scheduler.service.WorkRequestService;
 import dev.kiln.scheduler.service.WorkRequestView;
 import dev.kiln.scheduler.service.WorkerService;
@@ -40,6 +42,8 @@ public class WorkerAgentGrpcService extends WorkerAgentServiceGrpc.WorkerAgentSe
   @Inject SchedulerConfig config;
   @Inject ObjectMapper mapper;
   @Inject ManagedExecutor executor;
+  @Inject LiveLogService logs;
+  @Inject LiveLogConfig logConfig;
 
   @Override
   @Blocking
@@ -71,7 +75,9 @@ public class WorkerAgentGrpcService extends WorkerAgentServiceGrpc.WorkerAgentSe
             dispatcher,
             config,
             mapper,
-            executor);
+            executor,
+            logs,
+            logConfig.maxPendingBatchesPerStream());
     return stream;
   }
 

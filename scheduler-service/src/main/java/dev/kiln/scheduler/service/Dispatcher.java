@@ -71,6 +71,15 @@ public class Dispatcher {
     }
   }
 
+  /**
+   * An assignment its agent handed back (it drains): pending again without counting a retry, if the
+   * attempt is still that worker's; then other workers may take it.
+   */
+  public void release(long workRequestId, int attempt, long workerId) {
+    dispatch.release(workRequestId, attempt, workerId);
+    workAvailable();
+  }
+
   /** Same as {@link #workAvailable()}. */
   public void wakeUp() {
     workAvailable();

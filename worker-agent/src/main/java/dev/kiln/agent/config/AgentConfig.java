@@ -64,4 +64,18 @@ public interface AgentConfig {
    */
   @WithDefault("60s")
   Duration drainGrace();
+
+  /**
+   * How often a running task's log file is read for new lines to stream to the scheduler
+   * (KILN_AGENT_LOG_POLL).
+   */
+  @WithDefault("250ms")
+  Duration logPollInterval();
+
+  /**
+   * How often the agent's own log gets a progress line of each running task: task, elapsed time,
+   * lines and bytes of its log (KILN_AGENT_PROGRESS_INTERVAL).
+   */
+  @WithDefault("30s")
+  Duration progressInterval();
 }

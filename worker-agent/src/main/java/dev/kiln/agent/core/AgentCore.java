@@ -4,6 +4,7 @@ import dev.kiln.agent.task.TaskRegistry;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,6 +19,7 @@ public final class AgentCore implements AutoCloseable {
   private final List<String> providedTags;
   private final TaskRunner runner;
   private final SchedulerConnection connection;
+  private final LiveLog liveLog;
 
   /**
    * @param channel the channel to the scheduler; the caller owns it and shuts it down after {@link
@@ -29,14 +31,46 @@ public final class AgentCore implements AutoCloseable {
       ArtifactUploader uploader,
       ManagedChannel channel,
       AgentListener listener) {
+    this(settings, LiveLogSettings.DEFAULTS, tasks, uploader, channel, listener);
+  }
+
+  /**
+   * @param channel the channel to the scheduler; the caller owns it and shuts it down after {@link
+   *     #close()}
+   */
+  public AgentCore(
+      AgentSettings settings,
+      LiveLogSettings liveLogSettings,
+      TaskRegistry tasks,
+      ArtifactUploader uploader,
+      ManagedChannel channel,
+      AgentListener listener) {
     SchedulerClient client = new SchedulerClient(channel, settings);
     Capabilities.Discovered discovered = Capabilities.discover(tasks, settings.workDir());
     this.providedTags = discovered.tags();
+    // the connection is made below (it serves the runner, which streams through it)
+    AtomicReference<SchedulerConnection> stream = new AtomicReference<>();
+    this.liveLog =
+        new LiveLog(
+            liveLogSettings, message -> stream.get() != null && stream.get().trySend(message));
     this.runner =
-        new TaskRunner(settings, tasks, uploader, new Reporter(client, settings), listener);
+        new TaskRunner(
+            settings,
+            tasks,
+            uploader,
+            new Reporter(client, settings),
+            listener,
+            liveLog,
+            message -> {
+              SchedulerConnection c = stream.get();
+              if (c != null) {
+                c.sendNow(message);
+              }
+            });
     this.connection =
         new SchedulerConnection(
             client, settings, providedTags, discovered.system(), runner, listener);
+    stream.set(connection);
   }
 
   /** Starts connecting to the scheduler in the background. */
@@ -81,6 +115,7 @@ public final class AgentCore implements AutoCloseable {
       runner.stopNow();
     }
     connection.stop();
+    liveLog.close();
     LOG.info(clean ? "drained" : "stopped with unfinished work");
     return clean;
   }
@@ -90,6 +125,7 @@ public final class AgentCore implements AutoCloseable {
   public void close() {
     runner.stopNow();
     connection.stop();
+    liveLog.close();
   }
 
   static Thread daemon(Runnable r, String name) {

@@ -256,6 +256,32 @@ final class SchedulerConnection {
     }
   }
 
+  /** Sends a message on the current stream, if there is one (else it is dropped). */
+  void sendNow(AgentMessage message) {
+    send(message);
+  }
+
+  /**
+   * Sends a message if a welcomed stream can take it now (gRPC flow control says it is ready).
+   *
+   * @return false when there is no stream, or it is not ready: try again later
+   */
+  boolean trySend(AgentMessage message) {
+    synchronized (sendLock) {
+      ClientCallStreamObserver<AgentMessage> c = call;
+      if (out == null || !connected || c == null || !c.isReady()) {
+        return false;
+      }
+      try {
+        out.onNext(message);
+        return true;
+      } catch (RuntimeException e) {
+        LOG.debugf("could not send %s: %s", message.getBodyCase(), e.toString());
+        return false;
+      }
+    }
+  }
+
   /** Leaves the stream (half-closing it first) and stops reconnecting. */
   void stop() {
     stopping = true;

@@ -81,6 +81,8 @@ final class TaskRunner implements SchedulerConnection.Handler {
   private final ArtifactDownloader downloader;
   private final Reporter reporter;
   private final AgentListener listener;
+  private final LiveLog liveLog;
+  private final java.util.function.Consumer<dev.kiln.api.scheduler.v1.AgentMessage> toScheduler;
   private final ExecutorService pool;
   private final Map<Long, Attempt> running = new ConcurrentHashMap<>();
   private final Map<String, Boolean> ended = // guarded by this
@@ -97,8 +99,12 @@ final class TaskRunner implements SchedulerConnection.Handler {
       TaskRegistry tasks,
       ArtifactUploader uploader,
       Reporter reporter,
-      AgentListener listener) {
+      AgentListener listener,
+      LiveLog liveLog,
+      java.util.function.Consumer<dev.kiln.api.scheduler.v1.AgentMessage> toScheduler) {
     this.settings = settings;
+    this.liveLog = liveLog;
+    this.toScheduler = toScheduler;
     this.tasks = tasks;
     this.uploader = uploader;
     this.downloader = new ArtifactDownloader(uploader.baseUrl());
@@ -114,7 +120,8 @@ final class TaskRunner implements SchedulerConnection.Handler {
     try (LogContext ignored = LogContext.workRequest(a.getWorkRequestId(), a.getAttempt())) {
       synchronized (this) {
         if (draining) {
-          decline(a, "draining: not starting this assignment; its lease will expire");
+          decline(a, "draining: handing this assignment back");
+          handBack(a, "the agent is draining");
           return;
         }
         if (ended.containsKey(key(a.getWorkRequestId(), a.getAttempt()))) {
@@ -136,10 +143,23 @@ final class TaskRunner implements SchedulerConnection.Handler {
           attempt.future = pool.submit(() -> execute(attempt));
         } catch (RejectedExecutionException e) {
           running.remove(a.getWorkRequestId(), attempt);
-          decline(a, "the agent is stopping: not starting this assignment");
+          decline(a, "the agent is stopping: handing this assignment back");
+          handBack(a, "the agent is stopping");
         }
       }
     }
+  }
+
+  /** Tells the scheduler this attempt will not run here: it goes back to pending, no retry. */
+  private void handBack(Assignment a, String why) {
+    toScheduler.accept(
+        dev.kiln.api.scheduler.v1.AgentMessage.newBuilder()
+            .setRelease(
+                dev.kiln.api.scheduler.v1.Release.newBuilder()
+                    .setWorkRequestId(a.getWorkRequestId())
+                    .setAttempt(a.getAttempt())
+                    .setReason(why))
+            .build());
   }
 
   private void decline(Assignment a, String why) {
@@ -332,22 +352,33 @@ final class TaskRunner implements SchedulerConnection.Handler {
           "configure-failed", "the dynamic task data is not valid: " + e.getMessage());
     }
     WorkerTask runner = entry.runner();
+    LiveLog.Follower follower =
+        liveLog.follow(
+            a.getWorkRequestId(), a.getAttempt(), a.getTaskType() + "/" + a.getTaskName(), log);
+    boolean ended = false;
     try {
       Files.createDirectories(dir);
-      return runner.run(
-          new TaskContext(
-              a.getWorkRequestId(),
-              a.getAttempt(),
-              a.getWorkspace(),
-              taskData,
-              dynamicTaskData,
-              dir,
-              log,
-              task,
-              io));
+      TaskOutcome outcome =
+          runner.run(
+              new TaskContext(
+                  a.getWorkRequestId(),
+                  a.getAttempt(),
+                  a.getWorkspace(),
+                  taskData,
+                  dynamicTaskData,
+                  dir,
+                  log,
+                  task,
+                  io));
+      ended = true;
+      return outcome;
     } catch (IOException | RuntimeException e) {
+      ended = true;
       LOG.error("the task failed to run", e);
       return TaskOutcome.error("execute-failed", String.valueOf(e.getMessage()));
+    } finally {
+      // the last lines before the upload; none after an abort or an interrupt
+      follower.finish(ended && !Thread.currentThread().isInterrupted());
     }
   }
 
@@ -388,6 +419,11 @@ final class TaskRunner implements SchedulerConnection.Handler {
     synchronized (this) {
       draining = true;
     }
+    // assign nothing more here; what the scheduler sent meanwhile is handed back (onAssignment)
+    toScheduler.accept(
+        dev.kiln.api.scheduler.v1.AgentMessage.newBuilder()
+            .setDrain(dev.kiln.api.scheduler.v1.Drain.getDefaultInstance())
+            .build());
     pool.shutdown();
     if (!running.isEmpty()) {
       LOG.infof("draining: waiting up to %s for %d attempt(s)", grace, running.size());

@@ -309,8 +309,12 @@ class AgentCoreTest {
     CompletableFuture<Boolean> drained =
         CompletableFuture.supplyAsync(() -> agent.drain(Await.LIMIT));
     Await.until("draining", agent::draining);
+    Await.until("the scheduler is told to assign nothing more", () -> scheduler.drains.size() == 1);
     scheduler.assign(22, 1, "noop", "{\"result\":true}");
     Await.until("the new assignment declined", () -> listener.declined.contains("22/1"));
+    Await.until("and handed back", () -> scheduler.releases.size() == 1);
+    assertEquals(22, scheduler.releases.get(0).getWorkRequestId());
+    assertEquals(1, scheduler.releases.get(0).getAttempt());
 
     gated.release.countDown();
     assertTrue(drained.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS), "drained cleanly");

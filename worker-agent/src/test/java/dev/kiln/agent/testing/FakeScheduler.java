@@ -50,6 +50,14 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
   public final BlockingQueue<AgentMessage> hellos = new LinkedBlockingQueue<>();
   public final BlockingQueue<AgentMessage> heartbeats = new LinkedBlockingQueue<>();
 
+  /** The assignments the agent handed back, and its drain announcements. */
+  public final List<dev.kiln.api.scheduler.v1.Release> releases = new CopyOnWriteArrayList<>();
+
+  public final List<AgentMessage> drains = new CopyOnWriteArrayList<>();
+
+  /** The live log batches the agent streamed. */
+  public final List<dev.kiln.api.scheduler.v1.LogLines> logBatches = new CopyOnWriteArrayList<>();
+
   /** Every CompleteWorkRequest call, accepted or not. */
   public final List<CompleteWorkRequestRequest> reportCalls = new CopyOnWriteArrayList<>();
 
@@ -170,6 +178,12 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
           hellos.add(m); // after the Welcome went out: a test seeing it can send assignments
         } else if (m.hasHeartbeat()) {
           heartbeats.add(m);
+        } else if (m.hasLogLines()) {
+          logBatches.add(m.getLogLines());
+        } else if (m.hasRelease()) {
+          releases.add(m.getRelease());
+        } else if (m.hasDrain()) {
+          drains.add(m);
         }
       }
 
