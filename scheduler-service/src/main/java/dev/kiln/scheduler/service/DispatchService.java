@@ -5,7 +5,6 @@ import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.scheduler.domain.DispatchPlanner;
 import dev.kiln.scheduler.domain.WorkerClass;
 import dev.kiln.scheduler.domain.WorkerKind;
-import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
 import dev.kiln.scheduler.repository.WorkerRepository;
 import dev.kiln.task.TaskJson;
@@ -142,20 +141,13 @@ public class DispatchService {
     if (claims.isEmpty()) {
       return new Round(List.of(), withRoom);
     }
-    Map<Long, WorkRequestEntity> rows = new HashMap<>();
-    for (WorkRequestEntity wr :
-        repository.list(
-            "id in ?1", claims.stream().map(WorkRequestRepository.Claim::workRequestId).toList())) {
-      rows.put(wr.id, wr);
-    }
     List<Assigned> out = new ArrayList<>(claims.size());
     for (WorkRequestRepository.Claim c : claims) {
-      WorkRequestEntity wr = rows.get(c.workRequestId());
-      if (wr.attempt == 1) {
-        pendingToAssigned.record(Duration.between(wr.createdAt, now));
+      if (c.attempt() == 1) {
+        pendingToAssigned.record(Duration.between(c.createdAt(), now));
       }
-      assignmentsCounter(wr.taskType).increment();
-      out.add(new Assigned(c.workerId(), view(wr, now)));
+      assignmentsCounter(c.taskType()).increment();
+      out.add(new Assigned(c.workerId(), view(c, now)));
     }
     return new Round(out, withRoom);
   }
@@ -167,31 +159,42 @@ public class DispatchService {
         taskType, t -> registry.counter("kiln_assignments_total", "task_type", t));
   }
 
-  private AssignmentView view(WorkRequestEntity wr, Instant now) {
+  private AssignmentView view(WorkRequestRepository.Claim c, Instant now) {
+    // the configured task data: what the task runs with (dispatch takes prepared requests only)
+    Map<String, Object> taskData = json(c.taskDataJson());
+    Map<String, Object> dynamicTaskData =
+        c.dynamicTaskDataJson() == null ? Map.of() : json(c.dynamicTaskDataJson());
     String token =
         new WorkRequestToken(
-                wr.id,
-                wr.attempt,
-                wr.workspace,
+                c.workRequestId(),
+                c.attempt(),
+                c.workspace(),
                 now.plus(config.artifactTokenValidity()),
-                inputArtifactIds(wr.dynamicTaskData))
+                inputArtifactIds(dynamicTaskData))
             .sign(tokenSecret);
     return new AssignmentView(
-        wr.id,
-        wr.attempt,
-        wr.taskType,
-        wr.taskName,
-        // the configured task data: what the task runs with (dispatch takes prepared requests
-        // only)
-        wr.configuredTaskData != null ? wr.configuredTaskData : wr.taskData,
-        wr.dynamicTaskData == null ? Map.of() : wr.dynamicTaskData,
-        wr.workspace,
+        c.workRequestId(),
+        c.attempt(),
+        c.taskType(),
+        c.taskName(),
+        taskData,
+        dynamicTaskData,
+        c.workspace(),
         token);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(String text) {
+    try {
+      return TaskJson.mapper().readValue(text, Map.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("stored task data is not a JSON object", e);
+    }
   }
 
   /** The artifacts the work request's resolved input fields name: all its token may read. */
   private static Set<Long> inputArtifactIds(Map<String, Object> dynamicTaskData) {
-    if (dynamicTaskData == null || !(dynamicTaskData.get("inputs") instanceof Map<?, ?>)) {
+    if (!(dynamicTaskData.get("inputs") instanceof Map<?, ?>)) {
       return Set.of();
     }
     return InputValues.fromJson(TaskJson.mapper().valueToTree(dynamicTaskData.get("inputs")))
