@@ -1,13 +1,7 @@
 package dev.kiln.bench;
 
-import dev.kiln.api.scheduler.v1.AgentMessage;
-import dev.kiln.api.scheduler.v1.Assignment;
-import dev.kiln.api.scheduler.v1.CompleteWorkRequestRequest;
-import dev.kiln.api.scheduler.v1.CompleteWorkRequestResponse;
-import dev.kiln.api.scheduler.v1.Hello;
-import dev.kiln.api.scheduler.v1.ServerMessage;
+import dev.kiln.agentclient.TestAgent;
 import dev.kiln.api.scheduler.v1.WorkResult;
-import dev.kiln.api.scheduler.v1.WorkerAgentServiceGrpc;
 import dev.kiln.infra.InfraSettings;
 import dev.kiln.infra.LocalInfra;
 import dev.kiln.infra.Platform;
@@ -15,9 +9,6 @@ import dev.kiln.infra.PlatformSecrets;
 import dev.kiln.infra.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -256,7 +246,7 @@ public final class SchedulerBench {
   /** Simulated agents: one stream each, many streams per channel, reporting success at once. */
   static final class Fleet implements AutoCloseable {
     final List<ManagedChannel> channels = new ArrayList<>();
-    final List<StreamObserver<AgentMessage>> streams = new ArrayList<>();
+    final List<TestAgent> agents = new ArrayList<>();
     final AtomicLong assigned = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
 
@@ -270,83 +260,32 @@ public final class SchedulerBench {
                 .maxInboundMessageSize(4 << 20)
                 .build());
       }
-      CountDownLatch welcomed = new CountDownLatch(workers);
       for (int w = 1; w <= workers; w++) {
-        ManagedChannel ch = f.channels.get(w % nChannels);
-        Metadata md = new Metadata();
-        md.put(
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-            "Bearer bench-token-" + w);
-        var auth = MetadataUtils.newAttachHeadersInterceptor(md);
-        WorkerAgentServiceGrpc.WorkerAgentServiceStub stub =
-            WorkerAgentServiceGrpc.newStub(ch).withInterceptors(auth);
-        StreamObserver<AgentMessage> out =
-            stub.connect(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ServerMessage m) {
-                    if (m.hasWelcome()) {
-                      welcomed.countDown();
-                    } else if (m.hasAssignment()) {
-                      Assignment a = m.getAssignment();
-                      if (arrival != null) {
-                        arrival.arrived(a.getWorkRequestId(), System.nanoTime());
-                      }
-                      f.assigned.incrementAndGet();
-                      stub.completeWorkRequest(
-                          CompleteWorkRequestRequest.newBuilder()
-                              .setWorkRequestId(a.getWorkRequestId())
-                              .setAttempt(a.getAttempt())
-                              .setResult(WorkResult.WORK_RESULT_SUCCESS)
-                              .build(),
-                          new StreamObserver<CompleteWorkRequestResponse>() {
-                            @Override
-                            public void onNext(CompleteWorkRequestResponse r) {}
-
-                            @Override
-                            public void onError(Throwable t) {
-                              f.failures.incrementAndGet();
-                            }
-
-                            @Override
-                            public void onCompleted() {}
-                          });
-                    }
+        f.agents.add(
+            TestAgent.connect(
+                f.channels.get(w % nChannels),
+                "bench-token-" + w,
+                TestAgent.hello(1, List.of(NOOP, "arch:amd64")),
+                (agent, a) -> {
+                  if (arrival != null) {
+                    arrival.arrived(a.getWorkRequestId(), System.nanoTime());
                   }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {}
-                });
-        synchronized (f.streams) {
-          f.streams.add(out);
-        }
-        out.onNext(
-            AgentMessage.newBuilder()
-                .setHello(
-                    Hello.newBuilder()
-                        .setConcurrency(1)
-                        .addProvidedTags(NOOP)
-                        .addProvidedTags("arch:amd64"))
-                .build());
+                  f.assigned.incrementAndGet();
+                  agent.completeAsync(
+                      TestAgent.report(a, WorkResult.WORK_RESULT_SUCCESS),
+                      t -> f.failures.incrementAndGet());
+                }));
       }
-      if (!welcomed.await(300, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(welcomed.getCount() + " agents were not welcomed");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+      for (TestAgent a : f.agents) {
+        a.awaitWelcome(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       }
       return f;
     }
 
     @Override
     public void close() throws InterruptedException {
-      for (StreamObserver<AgentMessage> s : streams) {
-        try {
-          s.onCompleted();
-        } catch (RuntimeException ignored) {
-          // already gone
-        }
-      }
+      agents.forEach(TestAgent::close);
       for (ManagedChannel c : channels) {
         c.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       }

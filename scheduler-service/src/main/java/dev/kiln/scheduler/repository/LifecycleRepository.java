@@ -193,7 +193,17 @@ public class LifecycleRepository {
 
   /** Locks the root workflows of these work requests (see {@link #lockRoots}). */
   public void lockRootsOf(Collection<Long> ids) {
-    lockRoots(rootsOf(ids));
+    if (ids.isEmpty()) {
+      return;
+    }
+    // one statement: the roots are read and locked together (in id order, as lockRoots)
+    em.createNativeQuery(
+            "SELECT count(pg_advisory_xact_lock(?1, (r % 2147483647)::int))"
+                + " FROM (SELECT DISTINCT coalesce(root_id, id) AS r FROM work_request"
+                + "   WHERE id = ANY(?2) ORDER BY r) AS roots")
+        .setParameter(1, ROOT_LOCK_CLASS)
+        .setParameter(2, ids.toArray(new Long[0]))
+        .getSingleResult();
   }
 
   /** Whether this transaction holds the router lock (another replica routes otherwise). */

@@ -104,6 +104,6 @@ public class WorkRequestEntity {
   public Instant prepareAfter;
 
   /** {@code time_limit} in whole seconds (null: none); written with a statement of its own. */
-  @org.hibernate.annotations.Formula("CAST(extract(epoch FROM time_limit) AS bigint)")
+  @org.hibernate.annotations.Formula("CAST(date_part('epoch', time_limit) AS bigint)")
   public Long timeLimitSeconds;
 }

@@ -47,6 +47,7 @@ public class DispatchService {
   public record Round(List<Assigned> assigned, java.util.Set<Long> withRoom) {}
 
   @Inject WorkRequestRepository repository;
+  @Inject WorkRequestService workRequests;
   @Inject WorkerRepository workers;
   @Inject TagIndex tags;
   @Inject SchedulerConfig config;
@@ -66,6 +67,27 @@ public class DispatchService {
             .register(registry);
   }
 
+  /** What {@link #completeAndClaim} did: one outcome per report, and the next assignments. */
+  public record Completed(List<WorkRequestService.Reported> outcomes, Round round) {}
+
+  /**
+   * Records a batch of reports ({@link WorkRequestService#completeAll}) and, in the same
+   * transaction, claims the next work of the reporting workers connected to this replica: an agent
+   * that reported has its next assignment with the answer, one transaction per batch for both.
+   */
+  @Transactional
+  public Completed completeAndClaim(
+      List<WorkRequestService.Report> reports, java.util.function.LongPredicate connectedHere) {
+    List<WorkRequestService.Reported> outcomes = workRequests.completeAll(reports);
+    java.util.Set<Long> free = new java.util.TreeSet<>();
+    for (WorkRequestService.Reported r : outcomes) {
+      if (r.error() == null && connectedHere.test(r.workerId())) {
+        free.add(r.workerId());
+      }
+    }
+    return new Completed(outcomes, claimFor(free, Integer.MAX_VALUE));
+  }
+
   /**
    * Fills these workers up to their concurrency (at most {@code maxPerWorker} each) with the
    * pending work they may take, in dispatch order. Disabled and unknown workers get nothing.
@@ -75,6 +97,7 @@ public class DispatchService {
     if (workerIds.isEmpty()) {
       return new Round(List.of(), java.util.Set.of());
     }
+    tags.refresh(); // tag classes stored since the last round, in this transaction
     List<WorkerRepository.DispatchState> states =
         workers.lockDispatchState(workerIds.toArray(new Long[0]));
     Map<Long, TagIndex.Known> classes = tags.classesOf(states);

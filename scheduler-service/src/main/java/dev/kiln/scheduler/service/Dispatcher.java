@@ -37,7 +37,7 @@ public class Dispatcher {
   private final AtomicBoolean workAvailable = new AtomicBoolean(true);
   private final Set<Long> candidates = ConcurrentHashMap.newKeySet();
   // workers of this replica left with a free slot: new work goes to them first
-  private final Set<Long> hungry = new HashSet<>();
+  private final Set<Long> hungry = ConcurrentHashMap.newKeySet();
   private long lastFullPass = System.nanoTime() - Long.MAX_VALUE / 2;
 
   void start(@Observes StartupEvent event) {
@@ -77,13 +77,32 @@ public class Dispatcher {
   }
 
   /**
+   * Pushes a claim round's assignments on this replica's streams after its commit; one whose stream
+   * is gone is released. Workers the round left with room wait for new work.
+   */
+  void deliver(DispatchService.Round round) {
+    for (DispatchService.Assigned x : round.assigned()) {
+      AssignmentView a = x.assignment();
+      AgentChannel channel = sessions.get(x.workerId()).orElse(null);
+      try (LogContext ignored = LogContext.workRequest(a.workRequestId(), a.attempt())) {
+        if (channel != null && channel.push(a)) {
+          LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
+        } else {
+          LOG.warnf("worker %d went away before its assignment; released", x.workerId());
+          dispatch.release(a.workRequestId(), a.attempt(), x.workerId());
+        }
+      }
+    }
+    hungry.addAll(round.withRoom());
+  }
+
+  /**
    * Claims for the workers that may have room and pushes the assignments. Which workers: those
    * marked free since the last pass; with new work, also those left with room by earlier passes;
    * once per dispatch interval, every connected worker (whatever changed elsewhere: admin tags,
    * another replica). One pass is a handful of statements however many workers it serves.
    */
   void dispatchAll() {
-    tags.refresh();
     Map<Long, AgentChannel> channels = new HashMap<>();
     for (AgentChannel c : sessions.all()) {
       channels.put(c.workerId(), c);
@@ -114,18 +133,7 @@ public class Dispatcher {
     long claimed = System.nanoTime();
     hungry.removeAll(ids);
     hungry.addAll(round.withRoom());
-    for (DispatchService.Assigned x : round.assigned()) {
-      AssignmentView a = x.assignment();
-      AgentChannel channel = channels.get(x.workerId());
-      try (LogContext ignored = LogContext.workRequest(a.workRequestId(), a.attempt())) {
-        if (channel.push(a)) {
-          LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
-        } else {
-          LOG.warnf("worker %d went away before its assignment; released", x.workerId());
-          dispatch.release(a.workRequestId(), a.attempt(), x.workerId());
-        }
-      }
-    }
+    deliver(round);
     // where a pass spends its time, for the benchmark and the dashboards
     registry.timer("kiln_dispatch_claim").record(claimed - started, TimeUnit.NANOSECONDS);
     registry.timer("kiln_dispatch_push").record(System.nanoTime() - claimed, TimeUnit.NANOSECONDS);

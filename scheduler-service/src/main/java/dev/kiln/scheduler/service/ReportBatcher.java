@@ -28,7 +28,8 @@ public class ReportBatcher {
   private record Pending(
       WorkRequestService.Report report, CompletableFuture<WorkRequestService.Reported> done) {}
 
-  @Inject WorkRequestService workRequests;
+  @Inject DispatchService dispatch;
+  @Inject AgentSessions sessions;
   @Inject Dispatcher dispatcher;
   @Inject SchedulerConfig config;
 
@@ -91,9 +92,11 @@ public class ReportBatcher {
   }
 
   private void apply(List<Pending> batch) {
-    List<WorkRequestService.Reported> outcomes;
+    DispatchService.Completed done;
     try {
-      outcomes = workRequests.completeAll(batch.stream().map(Pending::report).toList());
+      done =
+          dispatch.completeAndClaim(
+              batch.stream().map(Pending::report).toList(), id -> sessions.get(id).isPresent());
     } catch (RuntimeException e) {
       if (batch.size() == 1) {
         batch.get(0).done().completeExceptionally(e);
@@ -105,10 +108,13 @@ public class ReportBatcher {
       }
       return;
     }
+    dispatcher.deliver(done.round());
     for (int i = 0; i < batch.size(); i++) {
-      WorkRequestService.Reported r = outcomes.get(i);
+      WorkRequestService.Reported r = done.outcomes().get(i);
       if (r.error() == null) {
-        dispatcher.markFree(r.workerId());
+        if (sessions.get(r.workerId()).isEmpty()) {
+          dispatcher.markFree(r.workerId()); // its stream is elsewhere (or gone)
+        }
         batch.get(i).done().complete(r);
       } else {
         batch.get(i).done().completeExceptionally(r.error());
