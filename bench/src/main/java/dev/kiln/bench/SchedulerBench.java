@@ -260,7 +260,12 @@ public final class SchedulerBench {
                 .maxInboundMessageSize(4 << 20)
                 .build());
       }
+      // in waves, as a fleet comes up: thousands of Hellos at once only measure the pool's queue
+      int wave = 100;
       for (int w = 1; w <= workers; w++) {
+        if (w > 1 && (w - 1) % wave == 0) {
+          awaitWelcomes(f.agents.subList(w - 1 - wave, w - 1));
+        }
         f.agents.add(
             TestAgent.connect(
                 f.channels.get(w % nChannels),
@@ -276,11 +281,15 @@ public final class SchedulerBench {
                       t -> f.failures.incrementAndGet());
                 }));
       }
+      awaitWelcomes(f.agents);
+      return f;
+    }
+
+    private static void awaitWelcomes(List<TestAgent> agents) throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-      for (TestAgent a : f.agents) {
+      for (TestAgent a : agents) {
         a.awaitWelcome(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       }
-      return f;
     }
 
     @Override
