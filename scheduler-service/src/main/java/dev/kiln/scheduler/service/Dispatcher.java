@@ -38,6 +38,10 @@ public class Dispatcher {
   private final Set<Long> candidates = ConcurrentHashMap.newKeySet();
   // workers of this replica left with a free slot: new work goes to them first
   private final Set<Long> hungry = ConcurrentHashMap.newKeySet();
+  // workers of this replica a claim filled up: the periodic pass leaves them out until they report,
+  // are aborted, heartbeat or reconnect (markFree), or the slow pass comes round
+  private final Set<Long> full = ConcurrentHashMap.newKeySet();
+  private long lastSlowPass = System.nanoTime() - Long.MAX_VALUE / 2;
   private long lastFullPass = System.nanoTime() - Long.MAX_VALUE / 2;
 
   void start(@Observes StartupEvent event) {
@@ -55,6 +59,15 @@ public class Dispatcher {
     workAvailable();
   }
 
+  /**
+   * The database announced dispatchable work (NOTIFY, whichever replica or writer made it): new tag
+   * classes may have come with it.
+   */
+  public void workAnnounced() {
+    tags.invalidate();
+    workAvailable();
+  }
+
   /** New dispatchable work (here or, through NOTIFY, on another replica): try the idle workers. */
   public void workAvailable() {
     workAvailable.set(true);
@@ -65,6 +78,7 @@ public class Dispatcher {
 
   /** A worker of this replica may have room again (it connected, reported, lost an attempt). */
   public void markFree(long workerId) {
+    full.remove(workerId);
     candidates.add(workerId);
     if (loop != null) {
       loop.wakeUp();
@@ -94,6 +108,12 @@ public class Dispatcher {
       }
     }
     hungry.addAll(round.withRoom());
+    full.removeAll(round.withRoom());
+    for (DispatchService.Assigned x : round.assigned()) {
+      if (!round.withRoom().contains(x.workerId())) {
+        full.add(x.workerId());
+      }
+    }
   }
 
   /**
@@ -108,6 +128,7 @@ public class Dispatcher {
       channels.put(c.workerId(), c);
     }
     hungry.retainAll(channels.keySet());
+    full.retainAll(channels.keySet());
     long now = System.nanoTime();
     Set<Long> ids = new HashSet<>();
     if (now - lastFullPass >= config.dispatchInterval().toNanos()) {
@@ -115,6 +136,14 @@ public class Dispatcher {
       candidates.clear();
       workAvailable.set(false);
       ids.addAll(channels.keySet());
+      tags.invalidate();
+      // the workers a claim filled up are asked again only every 10 intervals: locking the rows
+      // of a whole busy fleet each second would stall the claims of the reports
+      if (now - lastSlowPass >= 10 * config.dispatchInterval().toNanos()) {
+        lastSlowPass = now;
+      } else {
+        ids.removeAll(full);
+      }
     } else {
       for (java.util.Iterator<Long> it = candidates.iterator(); it.hasNext(); ) {
         ids.add(it.next());
