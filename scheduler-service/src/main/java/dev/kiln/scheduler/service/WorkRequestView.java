@@ -33,7 +33,7 @@ public record WorkRequestView(
     int attempt,
     int retryCount,
     Map<String, Object> outputData,
-    java.time.Duration timeLimit) {
+    String timeLimit) {
 
   /**
    * The tags computed at preparation, each {@code {"value", "provenance"}}.
@@ -67,6 +67,8 @@ public record WorkRequestView(
         e.attempt,
         e.retryCount,
         e.outputData,
-        e.timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(e.timeLimitSeconds));
+        e.timeLimitSeconds == null
+            ? null
+            : java.time.Duration.ofSeconds(e.timeLimitSeconds).toString());
   }
 }
