@@ -95,11 +95,13 @@ public class Dispatcher {
    * is gone is released. Workers the round left with room wait for new work.
    */
   void deliver(DispatchService.Round round) {
+    Set<Long> pushed = new HashSet<>();
     for (DispatchService.Assigned x : round.assigned()) {
       AssignmentView a = x.assignment();
       AgentChannel channel = sessions.get(x.workerId()).orElse(null);
       try (LogContext ignored = LogContext.workRequest(a.workRequestId(), a.attempt())) {
         if (channel != null && channel.push(a)) {
+          pushed.add(x.workerId());
           LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
         } else {
           LOG.warnf("worker %d went away before its assignment; released", x.workerId());
@@ -109,11 +111,10 @@ public class Dispatcher {
     }
     hungry.addAll(round.withRoom());
     full.removeAll(round.withRoom());
-    for (DispatchService.Assigned x : round.assigned()) {
-      if (!round.withRoom().contains(x.workerId())) {
-        full.add(x.workerId());
-      }
-    }
+    // only what reached a stream fills a worker: a released claim must not keep the worker's next
+    // connection out of the periodic pass
+    pushed.removeAll(round.withRoom());
+    full.addAll(pushed);
   }
 
   /**
