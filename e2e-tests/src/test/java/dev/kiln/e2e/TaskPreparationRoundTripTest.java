@@ -6,24 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.api.scheduler.v1.AgentMessage;
+import dev.kiln.agentclient.TestAgent;
 import dev.kiln.api.scheduler.v1.Assignment;
 import dev.kiln.api.scheduler.v1.CompleteWorkRequestRequest;
-import dev.kiln.api.scheduler.v1.Hello;
-import dev.kiln.api.scheduler.v1.RegisterRequest;
-import dev.kiln.api.scheduler.v1.RegisterResponse;
-import dev.kiln.api.scheduler.v1.ServerMessage;
 import dev.kiln.api.scheduler.v1.WorkResult;
-import dev.kiln.api.scheduler.v1.WorkerAgentServiceGrpc;
 import dev.kiln.infra.KilnClient;
 import dev.kiln.infra.LocalInfra;
 import dev.kiln.infra.Platform;
 import dev.kiln.infra.PlatformSecrets;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +41,6 @@ import org.junit.jupiter.api.Test;
 class TaskPreparationRoundTripTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private static Platform platform;
   private static KilnClient client;
@@ -93,78 +82,38 @@ class TaskPreparationRoundTripTest {
     return JSON.readTree(r.body());
   }
 
-  /** A test agent: registered, holding its stream; assignments arrive in a queue. */
-  private static final class TestAgent implements AutoCloseable {
+  /**
+   * A registered test agent on its own channel, reporting what an sbuild worker reports;
+   * assignments arrive in a queue.
+   */
+  private static final class SbuildAgent implements AutoCloseable {
     final ManagedChannel channel;
-    final BlockingQueue<ServerMessage> received = new LinkedBlockingQueue<>();
-    final StreamObserver<AgentMessage> out;
-    final WorkerAgentServiceGrpc.WorkerAgentServiceBlockingStub blocking;
+    final TestAgent agent;
 
-    TestAgent(String name) throws Exception {
+    SbuildAgent(String name) throws Exception {
       channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", platform.ports().scheduler())
               .usePlaintext()
               .build();
-      RegisterResponse registered =
-          WorkerAgentServiceGrpc.newBlockingStub(channel)
-              .register(
-                  RegisterRequest.newBuilder()
-                      .setRegistrationToken(platform.secrets().registrationToken())
-                      .setName(name)
-                      .setWorkerType("worker")
-                      .build());
-      Metadata auth = new Metadata();
-      auth.put(AUTHORIZATION, "Bearer " + registered.getWorkerToken());
-      blocking =
-          WorkerAgentServiceGrpc.newBlockingStub(channel)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
-      out =
-          WorkerAgentServiceGrpc.newStub(channel)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-              .connect(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerMessage m) {
-                      received.add(m);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onCompleted() {}
-                  });
-      out.onNext(
-          AgentMessage.newBuilder()
-              .setHello(
-                  Hello.newBuilder()
-                      .setConcurrency(1)
-                      // what an sbuild-capable worker reports: tag matching is enforced
-                      .addProvidedTags("task:worker:sbuild:v1")
-                      .addProvidedTags("arch:amd64")
-                      .addProvidedTags("executor:unshare")
-                      .addProvidedTags("tool:sbuild")
-                      .setAgentVersion("e2e"))
-              .build());
-      ServerMessage welcome = received.poll(30, TimeUnit.SECONDS);
-      assertNotNull(welcome, "no Welcome");
-      assertTrue(welcome.hasWelcome(), welcome::toString);
-    }
-
-    Assignment nextAssignment(Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        ServerMessage m = received.poll(200, TimeUnit.MILLISECONDS);
-        if (m != null && m.hasAssignment()) {
-          return m.getAssignment();
-        }
-      }
-      return null;
+      String token =
+          TestAgent.register(channel, platform.secrets().registrationToken(), name, "worker");
+      agent =
+          TestAgent.connect(
+              channel,
+              token,
+              // what an sbuild-capable worker reports: tag matching is enforced
+              TestAgent.hello(
+                      1,
+                      List.of(
+                          "task:worker:sbuild:v1", "arch:amd64", "executor:unshare", "tool:sbuild"))
+                  .setAgentVersion("e2e"),
+              null);
+      agent.awaitWelcome(Duration.ofSeconds(30));
     }
 
     @Override
     public void close() throws InterruptedException {
-      out.onCompleted();
+      agent.close();
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
@@ -218,7 +167,8 @@ class TaskPreparationRoundTripTest {
             + " {'task_type': 'worker', 'task_name': 'sbuild', 'context': 'bookworm',"
             + " 'default_values': {'build_profiles': ['nocheck']}}}");
 
-    try (TestAgent agent = new TestAgent("e2e-preparation-receiver")) {
+    try (SbuildAgent sbuild = new SbuildAgent("e2e-preparation-receiver")) {
+      TestAgent agent = sbuild.agent;
       KilnClient.Reply created =
           client.createWorkRequest(
               ("{'task_name': 'sbuild', 'workspace': '"
@@ -259,7 +209,7 @@ class TaskPreparationRoundTripTest {
       assertEquals(taskData, wr.path("configured_task_data"));
       assertTrue(wr.path("tags").path("required").toString().contains("tool:sbuild"));
 
-      agent.blocking.completeWorkRequest(
+      agent.complete(
           CompleteWorkRequestRequest.newBuilder()
               .setWorkRequestId(id)
               .setAttempt(a.getAttempt())

@@ -3,16 +3,8 @@ package dev.kiln.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.api.scheduler.v1.AgentMessage;
-import dev.kiln.api.scheduler.v1.Assignment;
-import dev.kiln.api.scheduler.v1.CompleteWorkRequestRequest;
-import dev.kiln.api.scheduler.v1.CompleteWorkRequestResponse;
-import dev.kiln.api.scheduler.v1.Hello;
-import dev.kiln.api.scheduler.v1.RegisterRequest;
-import dev.kiln.api.scheduler.v1.RegisterResponse;
-import dev.kiln.api.scheduler.v1.ServerMessage;
+import dev.kiln.agentclient.TestAgent;
 import dev.kiln.api.scheduler.v1.WorkResult;
-import dev.kiln.api.scheduler.v1.WorkerAgentServiceGrpc;
 import dev.kiln.infra.InfraSettings;
 import dev.kiln.infra.LocalInfra;
 import dev.kiln.infra.Platform;
@@ -21,9 +13,6 @@ import dev.kiln.infra.Ports;
 import dev.kiln.infra.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -51,9 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 class TwoSchedulersTest {
 
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
   @Test
   void twoReplicasAssignAndCompleteEachWorkRequestExactlyOnce() throws Exception {
     Path root = Platform.findRoot();
@@ -62,7 +47,7 @@ class TwoSchedulersTest {
     Map<String, String> env = Platform.serviceEnvironment(infra, secrets);
     List<ServiceProcess> replicas = new ArrayList<>();
     List<ManagedChannel> channels = new ArrayList<>();
-    List<StreamObserver<AgentMessage>> streams = new CopyOnWriteArrayList<>();
+    List<TestAgent> agents = new ArrayList<>();
     String createdBy = "two-schedulers-" + UUID.randomUUID();
     try {
       for (int i = 0; i < 2; i++) {
@@ -80,76 +65,27 @@ class TwoSchedulersTest {
 
       Map<Long, List<String>> received = new ConcurrentHashMap<>();
       AtomicInteger refused = new AtomicInteger();
-      CountDownLatch welcomed = new CountDownLatch(50);
       for (int a = 0; a < 50; a++) {
         ManagedChannel channel = channels.get(a % 2);
         String name = "replica" + (a % 2) + "-agent-" + a + "-" + UUID.randomUUID();
-        RegisterResponse r =
-            WorkerAgentServiceGrpc.newBlockingStub(channel)
-                .register(
-                    RegisterRequest.newBuilder()
-                        .setRegistrationToken(secrets.registrationToken())
-                        .setName(name)
-                        .setWorkerType("worker")
-                        .build());
-        Metadata auth = new Metadata();
-        auth.put(AUTHORIZATION, "Bearer " + r.getWorkerToken());
-        WorkerAgentServiceGrpc.WorkerAgentServiceStub stub =
-            WorkerAgentServiceGrpc.newStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
-        StreamObserver<AgentMessage> out =
-            stub.connect(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ServerMessage m) {
-                    if (m.hasWelcome()) {
-                      welcomed.countDown();
-                      return;
-                    }
-                    if (!m.hasAssignment()) {
-                      return;
-                    }
-                    Assignment as = m.getAssignment();
-                    received
-                        .computeIfAbsent(as.getWorkRequestId(), k -> new CopyOnWriteArrayList<>())
-                        .add(name + "#" + as.getAttempt());
-                    stub.completeWorkRequest(
-                        CompleteWorkRequestRequest.newBuilder()
-                            .setWorkRequestId(as.getWorkRequestId())
-                            .setAttempt(as.getAttempt())
-                            .setResult(WorkResult.WORK_RESULT_SUCCESS)
-                            .build(),
-                        new StreamObserver<CompleteWorkRequestResponse>() {
-                          @Override
-                          public void onNext(CompleteWorkRequestResponse value) {}
-
-                          @Override
-                          public void onError(Throwable t) {
-                            refused.incrementAndGet();
-                          }
-
-                          @Override
-                          public void onCompleted() {}
-                        });
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {}
-                });
-        streams.add(out);
-        out.onNext(
-            AgentMessage.newBuilder()
-                .setHello(
-                    Hello.newBuilder()
-                        .setConcurrency(1)
-                        .addProvidedTags("task:worker:noop:v1")
-                        .addProvidedTags("arch:amd64"))
-                .build());
+        String token = TestAgent.register(channel, secrets.registrationToken(), name, "worker");
+        agents.add(
+            TestAgent.connect(
+                channel,
+                token,
+                TestAgent.hello(1, List.of("task:worker:noop:v1", "arch:amd64")),
+                (agent, as) -> {
+                  received
+                      .computeIfAbsent(as.getWorkRequestId(), k -> new CopyOnWriteArrayList<>())
+                      .add(name + "#" + as.getAttempt());
+                  agent.completeAsync(
+                      TestAgent.report(as, WorkResult.WORK_RESULT_SUCCESS),
+                      t -> refused.incrementAndGet());
+                }));
       }
-      assertTrue(welcomed.await(120, TimeUnit.SECONDS), "all 50 agents welcomed");
+      for (TestAgent agent : agents) {
+        agent.awaitWelcome(Duration.ofSeconds(120));
+      }
 
       Set<Long> ids = new HashSet<>();
       try (Connection db =
@@ -231,13 +167,7 @@ class TwoSchedulersTest {
         assertTrue(onReplica0 > 0 && onReplica1 > 0, onReplica0 + " / " + onReplica1);
       }
     } finally {
-      for (StreamObserver<AgentMessage> s : streams) {
-        try {
-          s.onCompleted();
-        } catch (RuntimeException ignored) {
-          // gone
-        }
-      }
+      agents.forEach(TestAgent::close);
       for (ManagedChannel c : channels) {
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }

@@ -43,6 +43,17 @@ public interface SchedulerConfig {
   @WithDefault("500")
   int dispatchBatchSize();
 
+  /**
+   * At most this many agents' result reports are recorded by one transaction (reports that arrive
+   * while one runs wait for the next; a lone report does not wait).
+   */
+  @WithDefault("500")
+  int reportBatchSize();
+
+  /** The longest time limit a work request may be given. */
+  @WithDefault("P7D")
+  Duration maxTimeLimit();
+
   /** Period of the queue depth and worker gauges (one GROUP BY query each time). */
   @WithDefault("10s")
   Duration queueMetricsInterval();

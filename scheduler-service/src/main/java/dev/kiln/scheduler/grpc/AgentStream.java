@@ -48,6 +48,7 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
       java.util.concurrent.CompletableFuture.completedFuture(null);
 
   private volatile long workerId = -1;
+  private volatile int concurrency = 1;
   private volatile boolean closed;
   private volatile boolean draining;
 
@@ -116,6 +117,7 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
   private void hello(AgentMessage message) {
     WorkerEntity worker = workers.authenticate(token);
     workerId = worker.id;
+    concurrency = Math.max(1, message.getHello().getConcurrency());
     workers.connected(
         worker.id, reportedTags(message.getHello()), message.getHello().getConcurrency());
     sessions.add(this);
@@ -169,8 +171,12 @@ final class AgentStream implements StreamObserver<AgentMessage>, AgentChannel {
         message.getHeartbeat().getLeasesList().stream()
             .map(l -> new WorkerService.Lease(l.getWorkRequestId(), l.getAttempt()))
             .toList();
-    for (WorkerService.Lease stale : workers.heartbeat(workerId, leases)) {
-      abort(stale.workRequestId(), stale.attempt(), "this attempt is no longer assigned to you");
+    List<WorkerService.Lease> stale = workers.heartbeat(workerId, leases);
+    for (WorkerService.Lease s : stale) {
+      abort(s.workRequestId(), s.attempt(), "this attempt is no longer assigned to you");
+    }
+    if (leases.size() - stale.size() < concurrency) {
+      dispatcher.markFree(workerId); // it says it has room: whatever this replica believed
     }
   }
 

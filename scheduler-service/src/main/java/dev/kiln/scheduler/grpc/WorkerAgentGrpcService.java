@@ -14,12 +14,11 @@ import dev.kiln.common.problem.ApiException;
 import dev.kiln.scheduler.config.LiveLogConfig;
 import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.scheduler.domain.WorkRequestResult;
-import dev.kiln.scheduler.repository.WorkerEntity;
 import dev.kiln.scheduler.service.AgentSessions;
 import dev.kiln.scheduler.service.Dispatcher;
 import dev.kiln.scheduler.service.LiveLogService;
+import dev.kiln.scheduler.service.ReportBatcher;
 import dev.kiln.scheduler.service.WorkRequestService;
-import dev.kiln.scheduler.service.WorkRequestView;
 import dev.kiln.scheduler.service.WorkerService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -36,7 +35,7 @@ public class WorkerAgentGrpcService extends WorkerAgentServiceGrpc.WorkerAgentSe
   private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
   @Inject WorkerService workers;
-  @Inject WorkRequestService workRequests;
+  @Inject ReportBatcher reports;
   @Inject AgentSessions sessions;
   @Inject Dispatcher dispatcher;
   @Inject SchedulerConfig config;
@@ -81,12 +80,20 @@ public class WorkerAgentGrpcService extends WorkerAgentServiceGrpc.WorkerAgentSe
     return stream;
   }
 
+  /**
+   * Queued for the next batch of reports ({@link ReportBatcher}); answered once the batch that took
+   * it committed. Nothing here blocks, so it runs on the event loop.
+   */
   @Override
-  @Blocking
   public void completeWorkRequest(
       CompleteWorkRequestRequest request, StreamObserver<CompleteWorkRequestResponse> response) {
+    WorkRequestService.Report report;
     try {
-      WorkerEntity worker = workers.authenticate(AuthInterceptor.TOKEN.get());
+      String token = AuthInterceptor.TOKEN.get();
+      if (token == null) {
+        throw ApiException.unauthenticated(
+            "send the worker token as 'authorization: Bearer <token>'");
+      }
       WorkRequestResult result =
           switch (request.getResult()) {
             case WORK_RESULT_SUCCESS -> WorkRequestResult.SUCCESS;
@@ -96,19 +103,28 @@ public class WorkerAgentGrpcService extends WorkerAgentServiceGrpc.WorkerAgentSe
                 throw ApiException.invalidField("result", "must be success, failure or error");
           };
       Map<String, Object> outputData = parseObject(request.getOutputDataJson(), "output_data_json");
-      WorkRequestView wr =
-          workRequests.complete(
-              worker.id, request.getWorkRequestId(), request.getAttempt(), result, outputData);
-      dispatcher.markFree(worker.id);
-      response.onNext(
-          CompleteWorkRequestResponse.newBuilder()
-              .setStatus(wr.status())
-              .setResult(wr.result())
-              .build());
-      response.onCompleted();
+      report =
+          new WorkRequestService.Report(
+              token, request.getWorkRequestId(), request.getAttempt(), result, outputData);
     } catch (RuntimeException e) {
       response.onError(GrpcErrors.toStatus(e));
+      return;
     }
+    reports
+        .submit(report)
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                response.onError(GrpcErrors.toStatus(e));
+                return;
+              }
+              response.onNext(
+                  CompleteWorkRequestResponse.newBuilder()
+                      .setStatus(r.status())
+                      .setResult(r.result())
+                      .build());
+              response.onCompleted();
+            });
   }
 
   private Map<String, Object> parseObject(String json, String field) {

@@ -170,9 +170,40 @@ public class LifecycleRepository {
         .getSingleResult();
   }
 
+  /**
+   * Takes the locks of {@link #lockRoots} that are free, without waiting: for background jobs that
+   * hold row locks already or would rather skip a busy workflow.
+   *
+   * @return the roots now locked by this transaction
+   */
+  @SuppressWarnings("unchecked")
+  public List<Long> tryLockRoots(Collection<Long> roots) {
+    if (roots.isEmpty()) {
+      return List.of();
+    }
+    List<Number> rows =
+        em.createNativeQuery(
+                "SELECT r FROM (SELECT DISTINCT r FROM unnest(?2) AS r ORDER BY r) AS roots"
+                    + " WHERE pg_try_advisory_xact_lock(?1, (r % 2147483647)::int)")
+            .setParameter(1, ROOT_LOCK_CLASS)
+            .setParameter(2, roots.toArray(new Long[0]))
+            .getResultList();
+    return rows.stream().map(Number::longValue).toList();
+  }
+
   /** Locks the root workflows of these work requests (see {@link #lockRoots}). */
   public void lockRootsOf(Collection<Long> ids) {
-    lockRoots(rootsOf(ids));
+    if (ids.isEmpty()) {
+      return;
+    }
+    // one statement: the roots are read and locked together (in id order, as lockRoots)
+    em.createNativeQuery(
+            "SELECT count(pg_advisory_xact_lock(?1, (r % 2147483647)::int))"
+                + " FROM (SELECT DISTINCT coalesce(root_id, id) AS r FROM work_request"
+                + "   WHERE id = ANY(?2) ORDER BY r) AS roots")
+        .setParameter(1, ROOT_LOCK_CLASS)
+        .setParameter(2, ids.toArray(new Long[0]))
+        .getSingleResult();
   }
 
   /** Whether this transaction holds the router lock (another replica routes otherwise). */
@@ -468,6 +499,28 @@ public class LifecycleRepository {
             .setParameter(2, from.toArray(new String[0]))
             .setParameter(3, result)
             .setParameter(4, outputJson)
+            .getResultList());
+  }
+
+  /**
+   * Completes these running work requests, each with its result and output data (JSON), in one
+   * statement; one no longer running is left alone.
+   */
+  public List<Changed> completeRunning(Long[] ids, String[] results, String[] outputsJson) {
+    if (ids.length == 0) {
+      return List.of();
+    }
+    return changed(
+        em.createNativeQuery(
+                "UPDATE work_request w SET status = 'completed', result = u.reported_result,"
+                    + " completed_at = now(), lease_expires_at = NULL,"
+                    + " output_data = CAST(u.reported_output AS jsonb)"
+                    + " FROM unnest(?1, ?2, ?3) AS u(reported_id, reported_result, reported_output)"
+                    + " WHERE w.id = u.reported_id AND w.status = 'running'"
+                    + CHANGED_COLUMNS)
+            .setParameter(1, ids)
+            .setParameter(2, results)
+            .setParameter(3, outputsJson)
             .getResultList());
   }
 

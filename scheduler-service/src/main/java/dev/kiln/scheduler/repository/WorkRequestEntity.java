@@ -102,4 +102,8 @@ public class WorkRequestEntity {
 
   @Column(name = "prepare_after", insertable = false, updatable = false)
   public Instant prepareAfter;
+
+  /** {@code time_limit} in whole seconds (null: none); written with a statement of its own. */
+  @org.hibernate.annotations.Formula("CAST(date_part('epoch', time_limit) AS bigint)")
+  public Long timeLimitSeconds;
 }

@@ -66,8 +66,23 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
     return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
   }
 
-  /** A work request claimed for a worker. */
-  public record Claim(long workRequestId, long workerId) {}
+  /**
+   * A work request claimed for a worker, with what its assignment carries (read by the claim
+   * statement itself: no second query, no entity).
+   *
+   * @param taskDataJson the configured task data (the task data when there is none), as JSON
+   * @param dynamicTaskDataJson the dynamic task data as JSON, null when there is none
+   */
+  public record Claim(
+      long workRequestId,
+      long workerId,
+      int attempt,
+      String taskType,
+      String taskName,
+      String workspace,
+      Instant createdAt,
+      String taskDataJson,
+      String dynamicTaskDataJson) {}
 
   /**
    * Claims pending work for many worker slots of one worker class in one statement: the first
@@ -76,7 +91,7 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
    * order; each is marked running with a new attempt. Each compatible class is read from the head
    * of its own index range ({@code work_request_dispatch_by_class}), so the cost does not grow with
    * the number pending. {@code SKIP LOCKED} lets several replicas claim at once without handing the
-   * same request out twice.
+   * same request out twice. The statement returns what the assignments carry.
    *
    * @param slots one worker id per free slot, in the order the slots are served
    */
@@ -90,25 +105,30 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
     for (int i = 0; i < compatible.length; i++) {
       classes[i] = compatible[i];
     }
+    String head =
+        " head AS (SELECT x.* FROM unnest(?2) AS c(tag_class_id)"
+            + "   CROSS JOIN LATERAL (SELECT w.id, w.priority_base + w.priority_adjustment"
+            + "     AS prio, w.created_at FROM work_request w"
+            + "     WHERE w.status = 'pending' AND w.prepared_at IS NOT NULL"
+            + "     AND w.tag_class_id = c.tag_class_id AND w.task_type = ?3"
+            + "     ORDER BY w.priority_base + w.priority_adjustment DESC, w.created_at, w.id"
+            + "     LIMIT ?4 FOR UPDATE SKIP LOCKED) x),"
+            + " picked AS (SELECT id, row_number() OVER (ORDER BY prio DESC, created_at, id)"
+            + "   AS n FROM head ORDER BY prio DESC, created_at, id LIMIT ?4)";
     List<Object[]> rows =
         getEntityManager()
             .createNativeQuery(
                 "WITH slot AS (SELECT s.worker_id, s.n FROM unnest(?1) WITH ORDINALITY"
                     + "   AS s(worker_id, n)),"
-                    + " head AS (SELECT x.* FROM unnest(?2) AS c(tag_class_id)"
-                    + "   CROSS JOIN LATERAL (SELECT w.id, w.priority_base + w.priority_adjustment"
-                    + "     AS prio, w.created_at FROM work_request w"
-                    + "     WHERE w.status = 'pending' AND w.prepared_at IS NOT NULL"
-                    + "     AND w.tag_class_id = c.tag_class_id AND w.task_type = ?3"
-                    + "     ORDER BY w.priority_base + w.priority_adjustment DESC, w.created_at, w.id"
-                    + "     LIMIT ?4 FOR UPDATE SKIP LOCKED) x),"
-                    + " picked AS (SELECT id, row_number() OVER (ORDER BY prio DESC, created_at, id)"
-                    + "   AS n FROM head ORDER BY prio DESC, created_at, id LIMIT ?4)"
+                    + head
                     + " UPDATE work_request w SET status = 'running', worker_id = slot.worker_id,"
                     + "   attempt = w.attempt + 1, started_at = now(), lease_expires_at = ?5"
                     + " FROM picked JOIN slot ON slot.n = picked.n"
                     + " WHERE w.id = picked.id AND w.status = 'pending'"
-                    + " RETURNING w.id, w.worker_id")
+                    + " RETURNING w.id, w.worker_id, w.attempt, w.task_type, w.task_name,"
+                    + "   w.workspace, w.created_at,"
+                    + "   CAST(coalesce(w.configured_task_data, w.task_data) AS text),"
+                    + "   CAST(w.dynamic_task_data AS text)")
             .setParameter(1, slots)
             .setParameter(2, classes)
             .setParameter(3, taskType)
@@ -117,7 +137,47 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
             .getResultList();
     List<Claim> out = new ArrayList<>(rows.size());
     for (Object[] r : rows) {
-      out.add(new Claim(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+      out.add(
+          new Claim(
+              ((Number) r[0]).longValue(),
+              ((Number) r[1]).longValue(),
+              ((Number) r[2]).intValue(),
+              (String) r[3],
+              (String) r[4],
+              (String) r[5],
+              toInstant(r[6]),
+              (String) r[7],
+              (String) r[8]));
+    }
+    return out;
+  }
+
+  /** What a report is checked against: a work request's status, result, worker and attempt. */
+  public record Reported(
+      long id, String status, String result, Long workerId, int attempt, String taskType) {}
+
+  /** These work requests' report state, their rows locked in id order (one statement). */
+  @SuppressWarnings("unchecked")
+  public java.util.Map<Long, Reported> lockForReports(Long[] ids) {
+    List<Object[]> rows =
+        getEntityManager()
+            .createNativeQuery(
+                "SELECT id, status, result, worker_id, attempt, task_type FROM work_request"
+                    + " WHERE id = ANY(?1) ORDER BY id FOR UPDATE")
+            .setParameter(1, ids)
+            .getResultList();
+    java.util.Map<Long, Reported> out = new java.util.HashMap<>();
+    for (Object[] r : rows) {
+      long id = ((Number) r[0]).longValue();
+      out.put(
+          id,
+          new Reported(
+              id,
+              (String) r[1],
+              (String) r[2],
+              r[3] == null ? null : ((Number) r[3]).longValue(),
+              ((Number) r[4]).intValue(),
+              (String) r[5]));
     }
     return out;
   }

@@ -18,6 +18,27 @@ public class WorkerRepository implements PanacheRepository<WorkerEntity> {
     return find("tokenSha256", tokenSha256).firstResultOptional();
   }
 
+  /** A worker as its token names it. */
+  public record TokenOwner(long id, String name, boolean enabled) {}
+
+  /** The workers these token hashes belong to, by hash, in one query. */
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, TokenOwner> byTokenHashes(String[] hashes) {
+    List<Object[]> rows =
+        getEntityManager()
+            .createNativeQuery(
+                "SELECT token_sha256, id, name, enabled FROM worker WHERE token_sha256 = ANY(?1)")
+            .setParameter(1, hashes)
+            .getResultList();
+    java.util.Map<String, TokenOwner> out = new java.util.HashMap<>();
+    for (Object[] r : rows) {
+      out.put(
+          (String) r[0],
+          new TokenOwner(((Number) r[1]).longValue(), (String) r[2], (Boolean) r[3]));
+    }
+    return out;
+  }
+
   /** A worker's tag as stored: which set, the value and who set it. */
   public record TagRow(long workerId, String kind, String value, String provenance) {}
 

@@ -7,6 +7,7 @@ import dev.kiln.scheduler.service.AgentSessions;
 import dev.kiln.scheduler.service.GraphRequest;
 import dev.kiln.scheduler.service.LifecycleService;
 import dev.kiln.scheduler.service.NewWorkRequest;
+import dev.kiln.scheduler.service.WorkRequestLimits;
 import dev.kiln.scheduler.service.WorkRequestService;
 import dev.kiln.scheduler.service.WorkRequestView;
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -40,6 +42,7 @@ public class WorkRequestResource {
   @Inject WorkRequestService service;
   @Inject LifecycleService lifecycle;
   @Inject AgentSessions sessions;
+  @Inject WorkRequestLimits limits;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -185,6 +188,31 @@ public class WorkRequestResource {
       @PathParam("id") long id, PriorityRequest body, @Context ContainerRequestContext ctx) {
     return lifecycle.adjustPriority(
         id, body == null ? null : body.priorityAdjustment(), BearerTokenFilter.caller(ctx));
+  }
+
+  /**
+   * A new time limit.
+   *
+   * @param timeLimit how long it may run once started (ISO-8601 such as {@code PT2H}, or seconds);
+   *     null removes the limit
+   */
+  public record TimeLimitRequest(java.time.Duration timeLimit) {}
+
+  @PUT
+  @Path("/{id}/time-limit")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Set or remove the time limit of a work request",
+      description =
+          "A running work request past its limit ends with error (time-limit-exceeded) and is"
+              + " aborted on its agent. Only before it ends; by its creator, a workspace owner or"
+              + " an admin.")
+  public WorkRequestView timeLimit(
+      @PathParam("id") long id, TimeLimitRequest body, @Context ContainerRequestContext ctx) {
+    if (body == null) {
+      throw ApiException.invalidField("time_limit", "is required (null removes the limit)");
+    }
+    return limits.setTimeLimit(id, body.timeLimit(), BearerTokenFilter.caller(ctx));
   }
 
   /**

@@ -106,6 +106,7 @@ public class WorkerResource {
     }
     long workerId = Long.parseLong(caller.name().substring("worker:".length()));
     workers.requireEnabled(workerId);
+    tags.invalidate(); // a poll reads the tag classes stored up to now, not only announced ones
     tags.refresh();
     List<DispatchService.Assigned> got = dispatch.claimFor(List.of(workerId), 1).assigned();
     if (got.isEmpty()) {

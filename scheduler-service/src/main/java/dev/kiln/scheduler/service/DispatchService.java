@@ -5,7 +5,6 @@ import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.scheduler.domain.DispatchPlanner;
 import dev.kiln.scheduler.domain.WorkerClass;
 import dev.kiln.scheduler.domain.WorkerKind;
-import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
 import dev.kiln.scheduler.repository.WorkerRepository;
 import dev.kiln.task.TaskJson;
@@ -48,6 +47,7 @@ public class DispatchService {
   public record Round(List<Assigned> assigned, java.util.Set<Long> withRoom) {}
 
   @Inject WorkRequestRepository repository;
+  @Inject WorkRequestService workRequests;
   @Inject WorkerRepository workers;
   @Inject TagIndex tags;
   @Inject SchedulerConfig config;
@@ -67,6 +67,27 @@ public class DispatchService {
             .register(registry);
   }
 
+  /** What {@link #completeAndClaim} did: one outcome per report, and the next assignments. */
+  public record Completed(List<WorkRequestService.Reported> outcomes, Round round) {}
+
+  /**
+   * Records a batch of reports ({@link WorkRequestService#completeAll}) and, in the same
+   * transaction, claims the next work of the reporting workers connected to this replica: an agent
+   * that reported has its next assignment with the answer, one transaction per batch for both.
+   */
+  @Transactional
+  public Completed completeAndClaim(
+      List<WorkRequestService.Report> reports, java.util.function.LongPredicate connectedHere) {
+    List<WorkRequestService.Reported> outcomes = workRequests.completeAll(reports);
+    java.util.Set<Long> free = new java.util.TreeSet<>();
+    for (WorkRequestService.Reported r : outcomes) {
+      if (r.error() == null && connectedHere.test(r.workerId())) {
+        free.add(r.workerId());
+      }
+    }
+    return new Completed(outcomes, claimFor(free, Integer.MAX_VALUE));
+  }
+
   /**
    * Fills these workers up to their concurrency (at most {@code maxPerWorker} each) with the
    * pending work they may take, in dispatch order. Disabled and unknown workers get nothing.
@@ -76,6 +97,7 @@ public class DispatchService {
     if (workerIds.isEmpty()) {
       return new Round(List.of(), java.util.Set.of());
     }
+    tags.refresh(); // tag classes stored since the last round, in this transaction
     List<WorkerRepository.DispatchState> states =
         workers.lockDispatchState(workerIds.toArray(new Long[0]));
     Map<Long, TagIndex.Known> classes = tags.classesOf(states);
@@ -142,20 +164,13 @@ public class DispatchService {
     if (claims.isEmpty()) {
       return new Round(List.of(), withRoom);
     }
-    Map<Long, WorkRequestEntity> rows = new HashMap<>();
-    for (WorkRequestEntity wr :
-        repository.list(
-            "id in ?1", claims.stream().map(WorkRequestRepository.Claim::workRequestId).toList())) {
-      rows.put(wr.id, wr);
-    }
     List<Assigned> out = new ArrayList<>(claims.size());
     for (WorkRequestRepository.Claim c : claims) {
-      WorkRequestEntity wr = rows.get(c.workRequestId());
-      if (wr.attempt == 1) {
-        pendingToAssigned.record(Duration.between(wr.createdAt, now));
+      if (c.attempt() == 1) {
+        pendingToAssigned.record(Duration.between(c.createdAt(), now));
       }
-      assignmentsCounter(wr.taskType).increment();
-      out.add(new Assigned(c.workerId(), view(wr, now)));
+      assignmentsCounter(c.taskType()).increment();
+      out.add(new Assigned(c.workerId(), view(c, now)));
     }
     return new Round(out, withRoom);
   }
@@ -167,31 +182,42 @@ public class DispatchService {
         taskType, t -> registry.counter("kiln_assignments_total", "task_type", t));
   }
 
-  private AssignmentView view(WorkRequestEntity wr, Instant now) {
+  private AssignmentView view(WorkRequestRepository.Claim c, Instant now) {
+    // the configured task data: what the task runs with (dispatch takes prepared requests only)
+    Map<String, Object> taskData = json(c.taskDataJson());
+    Map<String, Object> dynamicTaskData =
+        c.dynamicTaskDataJson() == null ? Map.of() : json(c.dynamicTaskDataJson());
     String token =
         new WorkRequestToken(
-                wr.id,
-                wr.attempt,
-                wr.workspace,
+                c.workRequestId(),
+                c.attempt(),
+                c.workspace(),
                 now.plus(config.artifactTokenValidity()),
-                inputArtifactIds(wr.dynamicTaskData))
+                inputArtifactIds(dynamicTaskData))
             .sign(tokenSecret);
     return new AssignmentView(
-        wr.id,
-        wr.attempt,
-        wr.taskType,
-        wr.taskName,
-        // the configured task data: what the task runs with (dispatch takes prepared requests
-        // only)
-        wr.configuredTaskData != null ? wr.configuredTaskData : wr.taskData,
-        wr.dynamicTaskData == null ? Map.of() : wr.dynamicTaskData,
-        wr.workspace,
+        c.workRequestId(),
+        c.attempt(),
+        c.taskType(),
+        c.taskName(),
+        taskData,
+        dynamicTaskData,
+        c.workspace(),
         token);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(String text) {
+    try {
+      return TaskJson.mapper().readValue(text, Map.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("stored task data is not a JSON object", e);
+    }
   }
 
   /** The artifacts the work request's resolved input fields name: all its token may read. */
   private static Set<Long> inputArtifactIds(Map<String, Object> dynamicTaskData) {
-    if (dynamicTaskData == null || !(dynamicTaskData.get("inputs") instanceof Map<?, ?>)) {
+    if (!(dynamicTaskData.get("inputs") instanceof Map<?, ?>)) {
       return Set.of();
     }
     return InputValues.fromJson(TaskJson.mapper().valueToTree(dynamicTaskData.get("inputs")))

@@ -37,7 +37,11 @@ public class Dispatcher {
   private final AtomicBoolean workAvailable = new AtomicBoolean(true);
   private final Set<Long> candidates = ConcurrentHashMap.newKeySet();
   // workers of this replica left with a free slot: new work goes to them first
-  private final Set<Long> hungry = new HashSet<>();
+  private final Set<Long> hungry = ConcurrentHashMap.newKeySet();
+  // workers of this replica a claim filled up: the periodic pass leaves them out until they report,
+  // are aborted, heartbeat or reconnect (markFree), or the slow pass comes round
+  private final Set<Long> full = ConcurrentHashMap.newKeySet();
+  private long lastSlowPass = System.nanoTime() - Long.MAX_VALUE / 2;
   private long lastFullPass = System.nanoTime() - Long.MAX_VALUE / 2;
 
   void start(@Observes StartupEvent event) {
@@ -55,6 +59,15 @@ public class Dispatcher {
     workAvailable();
   }
 
+  /**
+   * The database announced dispatchable work (NOTIFY, whichever replica or writer made it): new tag
+   * classes may have come with it.
+   */
+  public void workAnnounced() {
+    tags.invalidate();
+    workAvailable();
+  }
+
   /** New dispatchable work (here or, through NOTIFY, on another replica): try the idle workers. */
   public void workAvailable() {
     workAvailable.set(true);
@@ -65,6 +78,7 @@ public class Dispatcher {
 
   /** A worker of this replica may have room again (it connected, reported, lost an attempt). */
   public void markFree(long workerId) {
+    full.remove(workerId);
     candidates.add(workerId);
     if (loop != null) {
       loop.wakeUp();
@@ -86,18 +100,45 @@ public class Dispatcher {
   }
 
   /**
+   * Pushes a claim round's assignments on this replica's streams after its commit; one whose stream
+   * is gone is released. Workers the round left with room wait for new work.
+   */
+  void deliver(DispatchService.Round round) {
+    Set<Long> pushed = new HashSet<>();
+    for (DispatchService.Assigned x : round.assigned()) {
+      AssignmentView a = x.assignment();
+      AgentChannel channel = sessions.get(x.workerId()).orElse(null);
+      try (LogContext ignored = LogContext.workRequest(a.workRequestId(), a.attempt())) {
+        if (channel != null && channel.push(a)) {
+          pushed.add(x.workerId());
+          LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
+        } else {
+          LOG.warnf("worker %d went away before its assignment; released", x.workerId());
+          dispatch.release(a.workRequestId(), a.attempt(), x.workerId());
+        }
+      }
+    }
+    hungry.addAll(round.withRoom());
+    full.removeAll(round.withRoom());
+    // only what reached a stream fills a worker: a released claim must not keep the worker's next
+    // connection out of the periodic pass
+    pushed.removeAll(round.withRoom());
+    full.addAll(pushed);
+  }
+
+  /**
    * Claims for the workers that may have room and pushes the assignments. Which workers: those
    * marked free since the last pass; with new work, also those left with room by earlier passes;
    * once per dispatch interval, every connected worker (whatever changed elsewhere: admin tags,
    * another replica). One pass is a handful of statements however many workers it serves.
    */
   void dispatchAll() {
-    tags.refresh();
     Map<Long, AgentChannel> channels = new HashMap<>();
     for (AgentChannel c : sessions.all()) {
       channels.put(c.workerId(), c);
     }
     hungry.retainAll(channels.keySet());
+    full.retainAll(channels.keySet());
     long now = System.nanoTime();
     Set<Long> ids = new HashSet<>();
     if (now - lastFullPass >= config.dispatchInterval().toNanos()) {
@@ -105,6 +146,14 @@ public class Dispatcher {
       candidates.clear();
       workAvailable.set(false);
       ids.addAll(channels.keySet());
+      tags.invalidate();
+      // the workers a claim filled up are asked again only every 10 intervals: locking the rows
+      // of a whole busy fleet each second would stall the claims of the reports
+      if (now - lastSlowPass >= 10 * config.dispatchInterval().toNanos()) {
+        lastSlowPass = now;
+      } else {
+        ids.removeAll(full);
+      }
     } else {
       for (java.util.Iterator<Long> it = candidates.iterator(); it.hasNext(); ) {
         ids.add(it.next());
@@ -123,18 +172,7 @@ public class Dispatcher {
     long claimed = System.nanoTime();
     hungry.removeAll(ids);
     hungry.addAll(round.withRoom());
-    for (DispatchService.Assigned x : round.assigned()) {
-      AssignmentView a = x.assignment();
-      AgentChannel channel = channels.get(x.workerId());
-      try (LogContext ignored = LogContext.workRequest(a.workRequestId(), a.attempt())) {
-        if (channel.push(a)) {
-          LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
-        } else {
-          LOG.warnf("worker %d went away before its assignment; released", x.workerId());
-          dispatch.release(a.workRequestId(), a.attempt(), x.workerId());
-        }
-      }
-    }
+    deliver(round);
     // where a pass spends its time, for the benchmark and the dashboards
     registry.timer("kiln_dispatch_claim").record(claimed - started, TimeUnit.NANOSECONDS);
     registry.timer("kiln_dispatch_push").record(System.nanoTime() - claimed, TimeUnit.NANOSECONDS);

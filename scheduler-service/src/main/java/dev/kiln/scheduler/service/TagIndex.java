@@ -75,9 +75,25 @@ public class TagIndex {
     return policy;
   }
 
-  /** Loads the tag classes stored since the last call (by this replica or another). */
+  // set by every announcement of new work (tag classes are stored before their work is
+  // dispatchable) and by the periodic dispatch pass: refresh() reads only then
+  private volatile boolean stale = true;
+
+  /** New tag classes may have been stored: the next {@link #refresh} reads them. */
+  public void invalidate() {
+    stale = true;
+  }
+
+  /**
+   * Loads the tag classes stored since the last call (by this replica or another), if any may have
+   * been stored since ({@link #invalidate}).
+   */
   @Transactional
   public synchronized void refresh() {
+    if (!stale) {
+      return;
+    }
+    stale = false;
     while (true) {
       List<TagClassEntity> page = workRequests.tagClassesAfter(lastSeenId, PAGE);
       for (TagClassEntity c : page) {

@@ -51,11 +51,11 @@ public class WorkListener {
           s.execute("LISTEN kiln_work_available");
         }
         PGConnection pg = c.unwrap(PGConnection.class);
-        dispatcher.workAvailable(); // whatever arrived while not listening
+        dispatcher.workAnnounced(); // whatever arrived while not listening
         while (running) {
           PGNotification[] n = pg.getNotifications(1_000);
           if (n != null && n.length > 0) {
-            dispatcher.workAvailable();
+            dispatcher.workAnnounced();
           }
         }
       } catch (SQLException | RuntimeException e) {

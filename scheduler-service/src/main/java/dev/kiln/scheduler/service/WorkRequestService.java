@@ -1,6 +1,7 @@
 package dev.kiln.scheduler.service;
 
 import dev.kiln.common.auth.Caller;
+import dev.kiln.common.auth.Tokens;
 import dev.kiln.common.log.LogContext;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.common.problem.FieldError;
@@ -11,13 +12,13 @@ import dev.kiln.scheduler.domain.WorkRequestStatus;
 import dev.kiln.scheduler.repository.LifecycleRepository;
 import dev.kiln.scheduler.repository.WorkRequestEntity;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
+import dev.kiln.scheduler.repository.WorkerRepository;
 import dev.kiln.task.TaskType;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -38,6 +39,7 @@ public class WorkRequestService {
   @Inject Event<WorkAvailable> workAvailable;
   @Inject LifecycleService lifecycle;
   @Inject LifecycleRepository lifecycleRepository;
+  @Inject WorkerRepository workers;
 
   /** Creates one work request (see {@link LifecycleService#create}). */
   @Transactional
@@ -126,55 +128,133 @@ public class WorkRequestService {
     return WorkRequestView.of(wr);
   }
 
-  /**
-   * Records the result an agent reported for one attempt. Reporting the same outcome for the same
-   * attempt again is accepted and changes nothing; a report for another attempt, or from another
-   * worker, is refused.
-   */
-  @Transactional
-  public WorkRequestView complete(
-      long workerId,
+  /** A result an agent reported for one attempt, as it came in (its token not checked yet). */
+  public record Report(
+      String workerToken,
       long workRequestId,
       int attempt,
       WorkRequestResult result,
-      Map<String, Object> outputData) {
-    // The root workflow's lock first, as every lifecycle change: dependents are decided below.
-    lifecycleRepository.lockRootsOf(List.of(workRequestId));
-    WorkRequestEntity wr =
-        repository
-            .findForUpdate(workRequestId)
-            .orElseThrow(() -> ApiException.notFound("work request " + workRequestId));
-    try (LogContext ignored = LogContext.workRequest(workRequestId, attempt)) {
-      WorkRequestResult recorded =
-          wr.result.isEmpty() ? null : WorkRequestResult.fromWire(wr.result);
-      LeaseRules.Report report =
-          LeaseRules.checkReport(
-              workRequestId,
-              WorkRequestStatus.fromWire(wr.status),
-              recorded,
-              wr.workerId,
-              wr.attempt,
-              workerId,
-              attempt,
-              result);
-      if (report == LeaseRules.Report.DUPLICATE) {
-        return WorkRequestView.of(wr); // a retried report of what is already recorded
-      }
-      wr.status = WorkRequestStatus.COMPLETED.wire();
-      wr.result = result.wire();
-      wr.completedAt = Instant.now();
-      wr.leaseExpiresAt = null;
-      wr.outputData = outputData;
-      events.completed(wr);
-      repository.flush();
-      lifecycle.finished(List.of(workRequestId));
-      LOG.infof("completed with %s", wr.result);
+      Map<String, Object> outputData) {}
+
+  /**
+   * How one report was taken: {@code error} null when it was recorded (or was the same report
+   * again), else why it was refused.
+   */
+  public record Reported(long workerId, String status, String result, RuntimeException error) {
+
+    static Reported refused(RuntimeException error) {
+      return new Reported(-1, null, null, error);
     }
-    registry
-        .counter(
-            "kiln_work_requests_completed_total", "task_type", wr.taskType, "result", wr.result)
-        .increment();
-    workAvailable.fire(new WorkAvailable()); // the worker has room again
-    return WorkRequestView.of(wr);
+  }
+
+  /**
+   * Records the results agents reported, many in one transaction with a fixed number of statements
+   * (token check, root locks, row locks, one update, one outbox insert, propagation). Each report
+   * is checked on its own ({@link LeaseRules#checkReport}): reporting the same outcome for the same
+   * attempt again is accepted and changes nothing; a report for another attempt, from another
+   * worker, or with a token that is not valid, is refused — without refusing the others.
+   *
+   * @return one outcome per report, in order
+   */
+  @Transactional
+  public List<Reported> completeAll(List<Report> reports) {
+    List<Reported> out = new java.util.ArrayList<>(reports.size());
+    String[] hashes =
+        reports.stream()
+            .map(r -> r.workerToken() == null ? "" : Tokens.hash(r.workerToken()))
+            .distinct()
+            .toArray(String[]::new);
+    Map<String, WorkerRepository.TokenOwner> owners = workers.byTokenHashes(hashes);
+    Long[] ids =
+        reports.stream().map(Report::workRequestId).distinct().sorted().toArray(Long[]::new);
+    // The root workflows' locks first, as every lifecycle change: dependents are decided below.
+    lifecycleRepository.lockRootsOf(List.of(ids));
+    Map<Long, WorkRequestRepository.Reported> rows = repository.lockForReports(ids);
+    Map<Long, String> accepted = new java.util.LinkedHashMap<>();
+    Map<Long, Map<String, Object>> outputs = new java.util.HashMap<>();
+    for (Report r : reports) {
+      try (LogContext ignored = LogContext.workRequest(r.workRequestId(), r.attempt())) {
+        WorkerRepository.TokenOwner owner =
+            r.workerToken() == null ? null : owners.get(Tokens.hash(r.workerToken()));
+        if (owner == null) {
+          throw ApiException.unauthenticated("the worker token is not valid");
+        }
+        if (!owner.enabled()) {
+          throw ApiException.forbidden("worker '" + owner.name() + "' is disabled");
+        }
+        WorkRequestRepository.Reported wr = rows.get(r.workRequestId());
+        if (wr == null) {
+          throw ApiException.notFound("work request " + r.workRequestId());
+        }
+        WorkRequestResult recorded =
+            wr.result().isEmpty() ? null : WorkRequestResult.fromWire(wr.result());
+        LeaseRules.Report check =
+            LeaseRules.checkReport(
+                wr.id(),
+                WorkRequestStatus.fromWire(wr.status()),
+                recorded,
+                wr.workerId(),
+                wr.attempt(),
+                owner.id(),
+                r.attempt(),
+                r.result());
+        if (check == LeaseRules.Report.ACCEPT) {
+          // later reports of the same batch see it recorded
+          rows.put(
+              wr.id(),
+              new WorkRequestRepository.Reported(
+                  wr.id(),
+                  WorkRequestStatus.COMPLETED.wire(),
+                  r.result().wire(),
+                  wr.workerId(),
+                  wr.attempt(),
+                  wr.taskType()));
+          accepted.put(wr.id(), r.result().wire());
+          outputs.put(wr.id(), r.outputData() == null ? Map.of() : r.outputData());
+          LOG.debugf("completed with %s", r.result().wire());
+        }
+        WorkRequestRepository.Reported now = rows.get(wr.id());
+        out.add(new Reported(owner.id(), now.status(), now.result(), null));
+      } catch (ApiException e) {
+        out.add(Reported.refused(e));
+      }
+    }
+    if (accepted.isEmpty()) {
+      return out;
+    }
+    Long[] done = accepted.keySet().toArray(new Long[0]);
+    String[] results = accepted.values().toArray(new String[0]);
+    String[] outputJson = new String[done.length];
+    for (int i = 0; i < done.length; i++) {
+      outputJson[i] = json(outputs.get(done[i]));
+    }
+    List<LifecycleRepository.Changed> changed =
+        lifecycleRepository.completeRunning(done, results, outputJson);
+    events.completedAll(changed, outputs);
+    lifecycle.finished(List.of(done));
+    for (LifecycleRepository.Changed c : changed) {
+      completedCounter(c.taskType(), c.result()).increment();
+    }
+    workAvailable.fire(new WorkAvailable()); // the workers have room again
+    return out;
+  }
+
+  private final Map<String, io.micrometer.core.instrument.Counter> completedCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private io.micrometer.core.instrument.Counter completedCounter(String taskType, String result) {
+    return completedCounters.computeIfAbsent(
+        taskType + "/" + result,
+        k ->
+            registry.counter(
+                "kiln_work_requests_completed_total", "task_type", taskType, "result", result));
+  }
+
+  private static String json(Map<String, Object> value) {
+    try {
+      return dev.kiln.task.TaskJson.mapper().writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.invalidField("output_data", "cannot be stored as JSON");
+    }
   }
 }

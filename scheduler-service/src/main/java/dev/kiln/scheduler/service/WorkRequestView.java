@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A work request as the API shows it (snake_case on the wire). {@code configured_task_data}, {@code
- * dynamic_task_data} and {@code tags} are null until the request is prepared.
+ * dynamic_task_data} and {@code tags} are null until the request is prepared; {@code time_limit}
+ * (ISO-8601) is null without one.
  */
 public record WorkRequestView(
     long id,
@@ -31,7 +32,8 @@ public record WorkRequestView(
     Long workerId,
     int attempt,
     int retryCount,
-    Map<String, Object> outputData) {
+    Map<String, Object> outputData,
+    String timeLimit) {
 
   /**
    * The tags computed at preparation, each {@code {"value", "provenance"}}.
@@ -64,6 +66,9 @@ public record WorkRequestView(
         e.workerId,
         e.attempt,
         e.retryCount,
-        e.outputData);
+        e.outputData,
+        e.timeLimitSeconds == null
+            ? null
+            : java.time.Duration.ofSeconds(e.timeLimitSeconds).toString());
   }
 }
