@@ -16,10 +16,6 @@ import dev.kiln.infra.Platform;
 import dev.kiln.infra.PlatformSecrets;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +40,6 @@ class TaskPreparationRoundTripTest {
 
   private static Platform platform;
   private static KilnClient client;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void startPlatform() throws Exception {
@@ -69,17 +63,9 @@ class TaskPreparationRoundTripTest {
   }
 
   private static JsonNode post(String path, String json) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + platform.ports().artifact() + path))
-                .header("Authorization", "Bearer " + platform.secrets().adminToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.replace('\'', '"')))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, r.statusCode(), () -> path + ": " + r.body());
-    return JSON.readTree(r.body());
+    KilnClient.Reply r = client.postToArtifactService(path, json.replace('\'', '"'));
+    assertEquals(201, r.status(), () -> path + ": " + r.body());
+    return r.body();
   }
 
   /**

@@ -349,17 +349,9 @@ class WorkflowRoundTripTest {
   }
 
   private static JsonNode post(String path, String json) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + platform.ports().artifact() + path))
-                .header("Authorization", "Bearer " + platform.secrets().adminToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.replace('\'', '"')))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, r.statusCode(), () -> path + ": " + r.body());
-    return JSON.readTree(r.body());
+    KilnClient.Reply r = client.postToArtifactService(path, json.replace('\'', '"'));
+    assertEquals(201, r.status(), () -> path + ": " + r.body());
+    return r.body();
   }
 
   private static JsonNode get(int port, String path) {

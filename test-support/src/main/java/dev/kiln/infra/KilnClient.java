@@ -45,6 +45,16 @@ public final class KilnClient {
             .build());
   }
 
+  /** POSTs a JSON body to a path of the artifact service (e.g. {@code /api/v1/artifacts}). */
+  public Reply postToArtifactService(String path, String json)
+      throws IOException, InterruptedException {
+    return send(
+        request(artifacts + path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   /** Issues a user token (the client's token must be the administrator's). */
   public Reply issueUserToken(String json) throws IOException, InterruptedException {
     return send(
