@@ -5,19 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.agent.core.AgentCore;
 import dev.kiln.agent.core.AgentListener;
 import dev.kiln.agent.core.AgentSettings;
 import dev.kiln.agent.core.ArtifactUploader;
 import dev.kiln.agent.core.LiveLogSettings;
 import dev.kiln.agent.task.TaskRegistry;
+import dev.kiln.agentclient.ScriptedNoopTask;
 import dev.kiln.infra.InfraSettings;
 import dev.kiln.infra.KilnClient;
 import dev.kiln.infra.LocalInfra;
 import dev.kiln.infra.Platform;
 import dev.kiln.infra.PlatformSecrets;
 import dev.kiln.infra.ServiceProcess;
+import dev.kiln.infra.WorkRequestEvents;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +37,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentFaultsTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration LIMIT = Duration.ofSeconds(90);
 
   private static LocalInfra infra;
@@ -393,34 +389,8 @@ class AgentFaultsTest {
   }
 
   private static List<JsonNode> completionEvents(long id) throws Exception {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            infra.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "e2e-faults-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest");
-    List<JsonNode> found = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of("kiln.work-requests"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      int extraPolls = 0;
-      while (System.nanoTime() < deadline && extraPolls < 4) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          JsonNode e = JSON.readTree(r.value());
-          if (e.path("work_request_id").asLong() == id
-              && "work-request.completed.v1".equals(e.path("event_type").asText())) {
-            found.add(e);
-          }
-        }
-        if (!found.isEmpty()) {
-          extraPolls++;
-        }
-      }
-    }
-    return found;
+    return WorkRequestEvents.of(
+        infra.bootstrapServers(), id, "work-request.completed.v1", Duration.ofSeconds(60));
   }
 
   private interface Condition {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -14,19 +13,13 @@ import dev.kiln.infra.LocalInfra;
 import dev.kiln.infra.Platform;
 import dev.kiln.infra.PlatformSecrets;
 import dev.kiln.infra.ServiceProcess;
+import dev.kiln.infra.WorkRequestEvents;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PlatformRoundTripTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static LocalInfra infra;
   private static Platform platform;
   private static KilnClient client;
@@ -132,33 +124,9 @@ class PlatformRoundTripTest {
   }
 
   private static JsonNode completionEvent(long id) throws Exception {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            infra.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "e2e-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest");
-    List<JsonNode> found = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of("kiln.work-requests"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      int extraPolls = 0;
-      while (System.nanoTime() < deadline && extraPolls < 3) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          JsonNode e = JSON.readTree(r.value());
-          if (e.path("work_request_id").asLong() == id
-              && "work-request.completed.v1".equals(e.path("event_type").asText())) {
-            found.add(e);
-          }
-        }
-        if (!found.isEmpty()) {
-          extraPolls++;
-        }
-      }
-    }
+    List<JsonNode> found =
+        WorkRequestEvents.of(
+            infra.bootstrapServers(), id, "work-request.completed.v1", Duration.ofSeconds(60));
     assertEquals(1, found.size(), "exactly one completion event on Kafka: " + found);
     return found.get(0);
   }

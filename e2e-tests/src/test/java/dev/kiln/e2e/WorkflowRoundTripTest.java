@@ -12,10 +12,6 @@ import dev.kiln.infra.KilnClient;
 import dev.kiln.infra.LocalInfra;
 import dev.kiln.infra.Platform;
 import dev.kiln.infra.PlatformSecrets;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +49,6 @@ class WorkflowRoundTripTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOPIC = "kiln.work-requests";
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration WORKFLOW_TIMEOUT = Duration.ofMinutes(4);
 
   private static Platform platform;
@@ -306,8 +300,9 @@ class WorkflowRoundTripTest {
     assertEquals("internal", callback.path("task_type").asText());
     assertEquals("completed", callback.path("status").asText());
     assertEquals("success", callback.path("result").asText());
-    JsonNode recorded = items(root).get("regression-amd64");
-    assertNotNull(recorded, () -> items(root).toString());
+    Map<String, JsonNode> items = items(root);
+    JsonNode recorded = items.get("regression-amd64");
+    assertNotNull(recorded, items::toString);
     assertEquals("debian:qa-result", recorded.path("category").asText());
     assertEquals("failure", recorded.path("data").path("result").asText());
     assertEquals(
@@ -354,37 +349,24 @@ class WorkflowRoundTripTest {
     return r.body();
   }
 
-  private static JsonNode get(int port, String path) {
-    try {
-      HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .header("Authorization", "Bearer " + platform.secrets().adminToken())
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, r.statusCode(), () -> path + ": " + r.body());
-      return JSON.readTree(r.body());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /** The body of a 200 reply. */
+  private static JsonNode ok(KilnClient.Reply r, String what) {
+    assertEquals(200, r.status(), () -> what + ": " + r.body());
+    return r.body();
   }
 
-  private static JsonNode graph(long root) {
-    return get(platform.ports().scheduler(), "/api/v1/workflows/" + root + "/graph");
+  private static JsonNode graph(long root) throws Exception {
+    return ok(client.workflowGraph(root), "graph of " + root);
   }
 
-  private static Map<String, JsonNode> nodes(long root) {
+  private static Map<String, JsonNode> nodes(long root) throws Exception {
     Map<String, JsonNode> out = new TreeMap<>();
     graph(root).path("nodes").forEach(n -> out.put(n.path("key").asText(), n));
     return out;
   }
 
   /** Ids, statuses, results and edges: what a repeated orchestration must not change. */
-  private static String graphFingerprint(long root) {
+  private static String graphFingerprint(long root) throws Exception {
     JsonNode g = graph(root);
     List<String> parts = new ArrayList<>();
     g.path("nodes")
@@ -403,11 +385,9 @@ class WorkflowRoundTripTest {
     return String.join("\n", parts);
   }
 
-  private static Map<String, JsonNode> items(long root) {
+  private static Map<String, JsonNode> items(long root) throws Exception {
     Map<String, JsonNode> out = new TreeMap<>();
-    get(
-            platform.ports().artifact(),
-            "/api/v1/workflows/" + root + "/internal-collection/items?workspace=" + WS)
+    ok(client.internalCollectionItems(root, WS), "internal collection of " + root)
         .forEach(i -> out.put(i.path("name").asText(), i));
     return out;
   }
@@ -415,7 +395,7 @@ class WorkflowRoundTripTest {
   private static String describe(long root) {
     try {
       return graph(root).toString() + "\nitems: " + items(root);
-    } catch (RuntimeException | AssertionError e) {
+    } catch (Exception | AssertionError e) {
       return "(no graph: " + e + ")";
     }
   }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -96,6 +98,25 @@ public final class KilnClient {
 
   public Reply workRequest(long id) throws IOException, InterruptedException {
     return send(request(scheduler + "/api/v1/work-requests/" + id).GET().build());
+  }
+
+  /** A workflow's graph: the workflow, its descendants and the edges by key (the scheduler's). */
+  public Reply workflowGraph(long workflowId) throws IOException, InterruptedException {
+    return send(request(scheduler + "/api/v1/workflows/" + workflowId + "/graph").GET().build());
+  }
+
+  /** The items of a workflow's internal collection (the artifact service's). */
+  public Reply internalCollectionItems(long workflowId, String workspace)
+      throws IOException, InterruptedException {
+    return send(
+        request(
+                artifacts
+                    + "/api/v1/workflows/"
+                    + workflowId
+                    + "/internal-collection/items?workspace="
+                    + URLEncoder.encode(workspace, StandardCharsets.UTF_8))
+            .GET()
+            .build());
   }
 
   /** Polls until the work request is completed or aborted. */

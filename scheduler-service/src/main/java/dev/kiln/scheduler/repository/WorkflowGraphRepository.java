@@ -1,6 +1,7 @@
 package dev.kiln.scheduler.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.kiln.scheduler.service.WorkflowGraphView;
 import dev.kiln.task.TaskJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -133,27 +134,16 @@ public class WorkflowGraphRepository {
   // ---------------------------------------------------------------------------------------------
   // The graph view
 
-  /** A work request of a workflow's graph. */
-  public record GraphNode(
-      long id,
-      String key,
-      String parentKey,
-      Long parentId,
-      String taskType,
-      String taskName,
-      Map<String, Object> taskData,
-      Map<String, Object> workflowData,
-      List<Object> onSuccess,
-      String status,
-      String result,
-      String workspace,
-      Long supersededBy,
-      Instant createdAt,
-      Instant startedAt,
-      Instant completedAt) {}
+  /**
+   * A work request of a workflow's graph: the node as the graph view shows it, and its workspace
+   * (the view shows the workflow's only, which the service checks the caller's access to).
+   */
+  public record GraphRow(WorkflowGraphView.GraphNode node, String workspace) {}
 
   private static final String GRAPH_COLUMNS =
-      "w.id, w.workflow_key, p.workflow_key, w.parent_id, w.task_type, w.task_name,"
+      // the parent key of a child of the workflow shown is null: keys are relative to it
+      "w.id, w.workflow_key, CASE WHEN w.parent_id = ?1 THEN NULL ELSE p.workflow_key END,"
+          + " w.parent_id, w.task_type, w.task_name,"
           + " CAST(w.task_data AS text), CAST(w.workflow_data AS text),"
           + " CAST(w.on_success AS text), w.status, w.result, w.workspace, s.id,"
           + " w.created_at, w.started_at, w.completed_at";
@@ -163,7 +153,7 @@ public class WorkflowGraphRepository {
    * descendants by {@code root_id}, a sub-workflow's by walking {@code parent_id}).
    */
   @SuppressWarnings("unchecked")
-  public List<GraphNode> graph(long workflowId, boolean root) {
+  public List<GraphRow> graph(long workflowId, boolean root) {
     String sql =
         root
             ? "SELECT "
@@ -179,26 +169,27 @@ public class WorkflowGraphRepository {
                 + " LEFT JOIN work_request p ON p.id = w.parent_id"
                 + " LEFT JOIN work_request s ON s.supersedes_id = w.id ORDER BY w.id";
     List<Object[]> rows = em.createNativeQuery(sql).setParameter(1, workflowId).getResultList();
-    List<GraphNode> out = new ArrayList<>(rows.size());
+    List<GraphRow> out = new ArrayList<>(rows.size());
     for (Object[] r : rows) {
       out.add(
-          new GraphNode(
-              ((Number) r[0]).longValue(),
-              (String) r[1],
-              (String) r[2],
-              r[3] == null ? null : ((Number) r[3]).longValue(),
-              (String) r[4],
-              (String) r[5],
-              json((String) r[6], Map.class),
-              json((String) r[7], Map.class),
-              json((String) r[8], List.class),
-              (String) r[9],
-              (String) r[10],
-              (String) r[11],
-              r[12] == null ? null : ((Number) r[12]).longValue(),
-              instant(r[13]),
-              instant(r[14]),
-              instant(r[15])));
+          new GraphRow(
+              new WorkflowGraphView.GraphNode(
+                  ((Number) r[0]).longValue(),
+                  (String) r[1],
+                  (String) r[2],
+                  r[3] == null ? null : ((Number) r[3]).longValue(),
+                  (String) r[4],
+                  (String) r[5],
+                  json((String) r[6], Map.class),
+                  json((String) r[7], Map.class),
+                  json((String) r[8], List.class),
+                  (String) r[9],
+                  (String) r[10],
+                  r[12] == null ? null : ((Number) r[12]).longValue(),
+                  instant(r[13]),
+                  instant(r[14]),
+                  instant(r[15])),
+              (String) r[11]));
     }
     return out;
   }

@@ -4,7 +4,7 @@ import dev.kiln.common.auth.Caller;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.scheduler.domain.WorkRequestAccess;
 import dev.kiln.scheduler.repository.WorkflowGraphRepository;
-import dev.kiln.scheduler.repository.WorkflowGraphRepository.GraphNode;
+import dev.kiln.scheduler.repository.WorkflowGraphRepository.GraphRow;
 import dev.kiln.task.TaskType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,40 +26,25 @@ public class WorkflowGraphService {
       throw ApiException.forbidden("the workflow view is for users and the workflow service");
     }
     // The root's descendants are found by root_id; a sub-workflow's by walking parent_id.
-    List<GraphNode> rows = graphs.graph(id, true);
-    if (rows.isEmpty() || rows.get(0).id() != id || rows.get(0).parentId() != null) {
+    List<GraphRow> rows = graphs.graph(id, true);
+    if (rows.isEmpty() || rows.get(0).node().id() != id || rows.get(0).node().parentId() != null) {
       rows = graphs.graph(id, false);
     }
     if (rows.isEmpty()) {
       throw ApiException.notFound("workflow " + id);
     }
-    GraphNode w = rows.get(0);
+    WorkflowGraphView.GraphNode w = rows.get(0).node();
     if (!TaskType.WORKFLOW.wire().equals(w.taskType())) {
       throw ApiException.notFound("workflow " + id + " (work request " + id + " is no workflow)");
     }
-    WorkRequestAccess.checkRead(caller, id, w.workspace());
+    String workspace = rows.get(0).workspace();
+    WorkRequestAccess.checkRead(caller, id, workspace);
     boolean root = w.parentId() == null;
     List<WorkflowGraphView.GraphNode> nodes = new ArrayList<>(rows.size() - 1);
     Map<Long, String> keys = new HashMap<>();
-    for (GraphNode n : rows.subList(1, rows.size())) {
-      keys.put(n.id(), n.key());
-      nodes.add(
-          new WorkflowGraphView.GraphNode(
-              n.id(),
-              n.key(),
-              n.parentId() != null && n.parentId() == id ? null : n.parentKey(),
-              n.parentId(),
-              n.taskType(),
-              n.taskName(),
-              n.taskData(),
-              n.workflowData(),
-              n.onSuccess(),
-              n.status(),
-              n.result(),
-              n.supersededBy(),
-              n.createdAt(),
-              n.startedAt(),
-              n.completedAt()));
+    for (GraphRow row : rows.subList(1, rows.size())) {
+      keys.put(row.node().id(), row.node().key());
+      nodes.add(row.node());
     }
     List<WorkflowGraphView.GraphEdge> edges = new ArrayList<>();
     for (long[] e : graphs.edgesOf(id, root)) {
@@ -74,7 +59,7 @@ public class WorkflowGraphService {
             w.workflowData(),
             w.status(),
             w.result(),
-            w.workspace(),
+            workspace,
             w.createdAt(),
             w.startedAt(),
             w.completedAt()),

@@ -1,4 +1,4 @@
-package dev.kiln.e2e;
+package dev.kiln.agentclient;
 
 import dev.kiln.agent.executor.Cancellation;
 import dev.kiln.agent.executor.ExecResult;
@@ -15,17 +15,23 @@ import java.nio.file.Files;
 import java.time.Duration;
 
 /**
- * A test double of the runner of {@code worker/noop}: the real scheduler knows only the SDK's
- * tasks, so the fault tests' agent runs noop work requests with this, which runs a shell script
+ * A test double of the runner of {@code worker/noop} for the agent's real core ({@code
+ * dev.kiln.agent.core.AgentCore}): the real scheduler knows only the SDK's tasks, so the fault
+ * tests and the agent RSS benchmark run noop work requests with this, which runs a shell script
  * through the agent's process runner (own process group; SIGTERM, grace, SIGKILL on abort) and
- * writes its output to the task log line by line, as a build would.
+ * writes its output to the task log line by line, flushed at each line so that the live log streams
+ * it as it would a build's.
+ *
+ * <p>It needs the worker agent's classes at run time with their dependencies (task SDK, Jackson,
+ * JBoss Logging): this module takes the agent's jar without them, so its user brings them.
  */
-final class ScriptedNoopTask implements WorkerTask {
+public final class ScriptedNoopTask implements WorkerTask {
 
   private final String script;
   private final ProcessRunner runner = new ProcessRunner(Duration.ofSeconds(2));
 
-  ScriptedNoopTask(String script) {
+  /** Runs {@code sh -c script} for every noop work request; its exit status is the result. */
+  public ScriptedNoopTask(String script) {
     this.script = script;
   }
 
