@@ -12,6 +12,7 @@ import static dev.kiln.artifact.Fixtures.uniqueContent;
 import static dev.kiln.artifact.Fixtures.upload;
 import static dev.kiln.artifact.Fixtures.workRequestToken;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.kiln.infra.KilnInfraTestResource;
@@ -20,7 +21,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What a token scoped to one work request may do: its own workspace and work request only. */
+/**
+ * What a token scoped to one work request may do: write in its own workspace for its own work
+ * request, read what it created and its inputs (also in the workspaces its workspace inherits).
+ */
 @QuarkusTest
 @QuarkusTestResource(KilnInfraTestResource.class)
 class WorkRequestTokenAccessTest {
@@ -139,5 +143,69 @@ class WorkRequestTokenAccessTest {
         .get("/api/v1/artifacts/{id}", other)
         .then()
         .statusCode(403);
+  }
+
+  @Test
+  void readsItsInputsInTheWorkspacesItsWorkspaceInherits() {
+    long wr = nextWorkRequestId();
+    String child = "wr-child-" + wr;
+    String parent = "wr-parent-" + wr;
+    String grand = "wr-grand-" + wr;
+    inherit(child, parent);
+    inherit(parent, grand);
+    byte[] content = uniqueContent();
+    long inGrand = createOk(ADMIN, artifactJson(grand, "base.tar", content));
+    upload(ADMIN, inGrand, "base.tar", content).then().statusCode(201);
+
+    // an input resolved through the child's chain (a collection of an inherited workspace)
+    String token = workRequestToken(wr, child, Set.of(inGrand));
+    given()
+        .header("Authorization", token)
+        .get("/api/v1/artifacts/{id}", inGrand)
+        .then()
+        .statusCode(200)
+        .body("workspace", equalTo(grand));
+    download(token, inGrand, "base.tar").then().statusCode(200);
+    given()
+        .header("Authorization", token)
+        .get("/api/v1/artifacts/{id}/relations", inGrand)
+        .then()
+        .statusCode(200);
+
+    // not one of its inputs, or from a workspace that does not inherit it: refused
+    download(workRequestToken(wr, child), inGrand, "base.tar")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    String unrelated = "wr-unrelated-" + wr;
+    download(workRequestToken(wr, unrelated, Set.of(inGrand)), inGrand, "base.tar")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("detail", containsString("'" + grand + "'"));
+    // inheritance goes up only: the grandparent's work request does not read the child's
+    long inChild = createOk(ADMIN, artifactJson(child, "x", content));
+    given()
+        .header("Authorization", workRequestToken(wr, grand, Set.of(inChild)))
+        .get("/api/v1/artifacts/{id}", inChild)
+        .then()
+        .statusCode(403);
+    // a change of inheritance takes effect at once
+    inherit(child);
+    download(token, inGrand, "base.tar").then().statusCode(403);
+  }
+
+  private static void inherit(String workspace, String... parents) {
+    given()
+        .header("Authorization", ADMIN)
+        .contentType("application/json")
+        .body(
+            "{\"chain\":["
+                + String.join(
+                    ",", java.util.Arrays.stream(parents).map(p -> "\"" + p + "\"").toList())
+                + "]}")
+        .put("/api/v1/workspaces/{w}/inheritance", workspace)
+        .then()
+        .statusCode(200);
   }
 }

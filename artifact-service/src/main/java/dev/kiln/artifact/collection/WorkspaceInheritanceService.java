@@ -86,17 +86,26 @@ public class WorkspaceInheritanceService {
 
   /**
    * The workspaces a lookup from {@code workspace} searches, in order: the workspace itself, then
-   * the inherited ones the caller may read.
+   * the inherited ones the caller may read ({@link ArtifactAccess#searchesInherited}).
    */
   public List<String> lookupChain(String workspace, Caller caller) {
     List<String> chain = repository.chain(workspace);
     List<String> readable = new ArrayList<>(chain.size());
     readable.add(workspace);
     for (String w : chain.subList(1, chain.size())) {
-      if (ArtifactAccess.canRead(caller, w)) {
+      if (ArtifactAccess.searchesInherited(caller, workspace, w)) {
         readable.add(w);
       }
     }
     return readable;
+  }
+
+  /**
+   * Whether {@code workspace} inherits from {@code ancestor}, directly or through its parents (one
+   * query).
+   */
+  public boolean inherits(String workspace, String ancestor) {
+    List<String> chain = repository.chain(workspace);
+    return chain.subList(1, chain.size()).contains(ancestor);
   }
 }

@@ -2,19 +2,25 @@ package dev.kiln.artifact.domain;
 
 import dev.kiln.common.auth.Caller;
 import dev.kiln.common.auth.UserRole;
+import dev.kiln.common.auth.UserToken;
 import dev.kiln.common.problem.ApiException;
 import java.util.Objects;
+import java.util.function.BiPredicate;
 
 /**
  * Who may do what in a workspace. An administrator may do anything. A user acts by the role the
  * user token gives in the workspace (Debusine's roles): a viewer reads artifacts, files, relations,
  * collections and lookups; a contributor also creates artifacts, uploads their files, adds
  * relations and collection items; an owner also creates collections and sets the workspace's
- * retention. A work request token reaches its own workspace only: it creates artifacts there for
- * its own work request, uploads to the artifacts of its work request and relates them, and reads
- * its inputs (the artifacts the token lists: its resolved input fields) and what it created. It
- * never reads collections or runs lookups: the server resolved its inputs into dynamic task data.
- * Every refusal is FORBIDDEN and names what is missing.
+ * retention. A work request token writes in its own workspace only: it creates artifacts there for
+ * its own work request, uploads to the artifacts of its work request and relates them. It reads
+ * what it created and its inputs (the artifacts the token lists: its resolved input fields), which
+ * may lie in its workspace or in one its workspace inherits from (a collection of a parent
+ * workspace resolved them). It never reads collections or runs lookups: the server resolved its
+ * inputs into dynamic task data. The scheduler prepares work requests with a user token of its own
+ * ({@link UserToken#PREPARATION_USER}, a viewer of the work request's workspace), whose lookups
+ * search every workspace the work request's workspace inherits from. Every refusal is FORBIDDEN and
+ * names what is missing.
  */
 public final class ArtifactAccess {
 
@@ -91,23 +97,29 @@ public final class ArtifactAccess {
 
   /**
    * Checks that the caller may read an artifact: its metadata, files and relations. A work request
-   * token reads its inputs and the artifacts its work request created.
+   * token reads the artifacts its work request created and its inputs, in its workspace or in one
+   * its workspace inherits from.
    *
    * @param artifactWorkRequestId the work request that created the artifact, or null
+   * @param inherits whether a workspace (first) inherits, directly or not, from another (second);
+   *     asked only for an input of a work request outside its own workspace
    * @throws ApiException FORBIDDEN when the caller may not
    */
   public static void checkReadArtifact(
-      Caller caller, String artifactWorkspace, long artifactId, Long artifactWorkRequestId) {
+      Caller caller,
+      String artifactWorkspace,
+      long artifactId,
+      Long artifactWorkRequestId,
+      BiPredicate<String, String> inherits) {
     if (caller.kind() != Caller.Kind.WORK_REQUEST) {
       checkRead(caller, artifactWorkspace);
       return;
     }
-    if (!artifactWorkspace.equals(caller.workspace())) {
-      throw ApiException.forbidden(
-          "a work request token may only read in its own workspace '" + caller.workspace() + "'");
+    boolean own = artifactWorkspace.equals(caller.workspace());
+    if (own && caller.workRequestId().equals(artifactWorkRequestId)) {
+      return;
     }
-    if (!caller.inputArtifactIds().contains(artifactId)
-        && !caller.workRequestId().equals(artifactWorkRequestId)) {
+    if (!caller.inputArtifactIds().contains(artifactId)) {
       throw ApiException.forbidden(
           "a work request token reads only the inputs of work request "
               + caller.workRequestId()
@@ -116,6 +128,16 @@ public final class ArtifactAccess {
               + " and the artifacts it created; artifact "
               + artifactId
               + " is neither");
+    }
+    if (!own && !inherits.test(caller.workspace(), artifactWorkspace)) {
+      throw ApiException.forbidden(
+          "a work request token reads only in its workspace '"
+              + caller.workspace()
+              + "' and those it inherits from; artifact "
+              + artifactId
+              + " is in '"
+              + artifactWorkspace
+              + "'");
     }
   }
 
@@ -148,6 +170,20 @@ public final class ArtifactAccess {
           caller.kind() == Caller.Kind.USER
               && caller.roleIn(workspace).map(r -> r.includes(UserRole.VIEWER)).orElse(false);
     };
+  }
+
+  /**
+   * Whether a lookup from {@code workspace} by the caller searches {@code inherited}, a workspace
+   * it inherits from: when the caller may read it (Debusine's {@code can_display}), or when the
+   * caller is the scheduler preparing the work requests of {@code workspace} ({@link
+   * UserToken#PREPARATION_USER}): a work request reads what its workspace inherits, as its owner
+   * set it (who could read each parent then).
+   */
+  public static boolean searchesInherited(Caller caller, String workspace, String inherited) {
+    return canRead(caller, inherited)
+        || (caller.kind() == Caller.Kind.USER
+            && UserToken.PREPARATION_USER.equals(caller.name())
+            && canRead(caller, workspace));
   }
 
   /**

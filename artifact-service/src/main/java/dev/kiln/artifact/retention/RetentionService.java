@@ -1,5 +1,6 @@
 package dev.kiln.artifact.retention;
 
+import dev.kiln.artifact.collection.WorkspaceInheritanceService;
 import dev.kiln.artifact.domain.ArtifactAccess;
 import dev.kiln.artifact.repository.ArtifactRepository;
 import dev.kiln.artifact.repository.ContentLocks;
@@ -45,6 +46,7 @@ public class RetentionService {
   @Inject ArtifactRepository artifacts;
   @Inject FileStore store;
   @Inject MeterRegistry registry;
+  @Inject WorkspaceInheritanceService inheritance;
 
   @Transactional
   public Relation relate(long artifactId, long targetId, String type, Caller caller) {
@@ -75,7 +77,11 @@ public class RetentionService {
             .find(artifactId)
             .orElseThrow(() -> ApiException.notFound("artifact " + artifactId));
     ArtifactAccess.checkReadArtifact(
-        caller, artifact.workspace, artifact.id, artifact.createdByWorkRequestId);
+        caller,
+        artifact.workspace,
+        artifact.id,
+        artifact.createdByWorkRequestId,
+        inheritance::inherits);
     List<Relation> out = new ArrayList<>();
     for (Object[] row : repository.relationsOf(artifactId)) {
       out.add(

@@ -1,5 +1,6 @@
 package dev.kiln.artifact.service;
 
+import dev.kiln.artifact.collection.WorkspaceInheritanceService;
 import dev.kiln.artifact.domain.ArtifactAccess;
 import dev.kiln.artifact.domain.ArtifactRules;
 import dev.kiln.artifact.domain.DeclaredFile;
@@ -40,6 +41,7 @@ public class ArtifactService {
   @Inject FileStore store;
   @Inject MeterRegistry registry;
   @Inject ArtifactEvents events;
+  @Inject WorkspaceInheritanceService inheritance;
 
   /**
    * Creates an artifact. Files of 0 bytes, and files whose content the store holds for an artifact
@@ -137,7 +139,11 @@ public class ArtifactService {
   public ArtifactView get(long id, Caller caller) {
     ArtifactEntity artifact = artifact(id);
     ArtifactAccess.checkReadArtifact(
-        caller, artifact.workspace, artifact.id, artifact.createdByWorkRequestId);
+        caller,
+        artifact.workspace,
+        artifact.id,
+        artifact.createdByWorkRequestId,
+        inheritance::inherits);
     return ArtifactView.of(artifact, repository.filesOf(id));
   }
 
@@ -191,7 +197,11 @@ public class ArtifactService {
   public ArtifactFile fileForDownload(long id, String path, Caller caller) {
     ArtifactEntity artifact = artifact(id);
     ArtifactAccess.checkReadArtifact(
-        caller, artifact.workspace, artifact.id, artifact.createdByWorkRequestId);
+        caller,
+        artifact.workspace,
+        artifact.id,
+        artifact.createdByWorkRequestId,
+        inheritance::inherits);
     ArtifactFile file = file(id, path);
     if (!file.complete()) {
       throw ApiException.conflict(

@@ -8,10 +8,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.kiln.artifact.Fixtures;
+import dev.kiln.common.auth.UserRole;
+import dev.kiln.common.auth.UserToken;
 import dev.kiln.infra.KilnInfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -138,11 +142,37 @@ class WorkspaceInheritanceTest {
         .body("results.x.error.code", equalTo("lookup-failed"));
     lookup(childOnly, child, envs + "@collections")
         .body("results.x.error.code", equalTo("lookup-failed"));
+    // the scheduler preparing the child's work requests searches all the child inherits
+    String preparation = schedulerLookupToken(child);
+    lookup(preparation, child, "debian@debian:environments/match:codename=trixie")
+        .body("results.x.artifact.id", equalTo((int) tarball))
+        .body("results.x.error", nullValue());
+    // ... from the child only: the parent itself it does not read
+    given()
+        .header("Authorization", preparation)
+        .contentType("application/json")
+        .body(
+            "{\"workspace\":\"" + base + "\",\"lookups\":{\"x\":{\"lookup\":\"_@debian:suite\"}}}")
+        .post("/api/v1/lookups")
+        .then()
+        .statusCode(403);
     given()
         .header("Authorization", userToken("stranger", Map.of("elsewhere" + n, "owner")))
         .get("/api/v1/workspaces/{w}/inheritance", child)
         .then()
         .statusCode(403);
+  }
+
+  /** The token the scheduler's lookups carry for a workspace ({@code ArtifactLookupClient}). */
+  private static String schedulerLookupToken(String workspace) {
+    Instant now = Instant.now();
+    return "Bearer "
+        + new UserToken(
+                UserToken.PREPARATION_USER,
+                Map.of(workspace, UserRole.VIEWER),
+                now,
+                now.plusSeconds(300))
+            .sign(Fixtures.SECRET);
   }
 
   private static ValidatableResponse setChain(String token, String workspace, String... parents) {

@@ -60,6 +60,13 @@ public record UserToken(
   /** Longest workspace name (as the services accept them). */
   public static final int MAX_WORKSPACE_LENGTH = 255;
 
+  /**
+   * The user the scheduler's own lookups run as while it prepares work requests (a viewer of their
+   * workspace, in a short-lived token it signs itself): the artifact service lets it search every
+   * workspace that workspace inherits from. No token can be issued for it ({@link #issue}).
+   */
+  public static final String PREPARATION_USER = "kiln-scheduler";
+
   private static final String PREFIX = "kusr1.";
   private static final String KEY_LABEL = "kiln-user-token-v1";
   private static final Set<String> FIELDS = Set.of("user", "workspaces", "iat", "exp");
@@ -115,6 +122,8 @@ public record UserToken(
                   + " letters, digits and . _ @ + -, starting with a letter or digit"));
     } else if (user.equals(RESERVED_USER)) {
       errors.add(new FieldError("user", "'admin' is the built-in administrator's name"));
+    } else if (user.equals(PREPARATION_USER)) {
+      errors.add(new FieldError("user", "'" + PREPARATION_USER + "' is the scheduler's own name"));
     }
     Map<String, UserRole> roles = new TreeMap<>();
     if (workspaces == null || workspaces.isEmpty()) {

@@ -147,6 +147,12 @@ class UserTokenTest {
             .stream()
             .map(FieldError::field)
             .toList());
+    // the scheduler's own lookups run as this user: nobody else may be issued it
+    ApiException reserved =
+        assertThrows(
+            ApiException.class,
+            () -> UserToken.issue(UserToken.PREPARATION_USER, Map.of("w", "viewer"), null, NOW));
+    assertEquals(List.of("user"), reserved.errors().stream().map(FieldError::field).toList());
     assertEquals(
         List.of("expires_in"),
         assertThrows(
