@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.infra.InfraSettings;
 import dev.kiln.infra.LocalInfra;
 import dev.kiln.infra.Platform;
 import dev.kiln.infra.PlatformSecrets;
@@ -17,9 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * prepared (input fields resolved by the artifact service), sent as {@code
  * work-request.server-task.v1} through Kafka to the workflow service's runners, run there against
  * the real artifact service and completed through the scheduler's API; a workflow started from a
- * template is created by the real scheduler, idempotently.
+ * template is created by the real scheduler, idempotently; a runner killed mid-run is taken over by
+ * the restarted workflow service once its lease expires.
  */
 class ServerTasksRoundTripTest {
 
@@ -52,7 +59,9 @@ class ServerTasksRoundTripTest {
             Platform.PortPlan.free(),
             PlatformSecrets.random(),
             runDir,
-            false);
+            false,
+            // short leases: the test that kills the workflow service mid-run waits for one
+            Map.of("KILN_SERVER_TASKS_LEASE", "5s", "KILN_SERVER_TASKS_LEASE_CHECK", "1s"));
   }
 
   @AfterAll
@@ -164,6 +173,11 @@ class ServerTasksRoundTripTest {
 
   /** Creates a server work request as an admin and waits until it is completed. */
   private JsonNode runServerTask(String taskName, String taskData) throws Exception {
+    return awaitCompleted(createServerTask(taskName, taskData), taskName);
+  }
+
+  /** Creates a server work request as an admin; returns its id. */
+  private long createServerTask(String taskName, String taskData) throws Exception {
     JsonNode created =
         ok(
             send(
@@ -178,7 +192,10 @@ class ServerTasksRoundTripTest {
                     + "}",
                 null),
             201);
-    long id = created.get("id").asLong();
+    return created.get("id").asLong();
+  }
+
+  private static JsonNode awaitCompleted(long id, String taskName) throws Exception {
     long deadline = System.currentTimeMillis() + 120_000;
     while (System.currentTimeMillis() < deadline) {
       JsonNode wr =
@@ -195,6 +212,90 @@ class ServerTasksRoundTripTest {
       Thread.sleep(250);
     }
     throw new AssertionError("server work request " + id + " (" + taskName + ") never completed");
+  }
+
+  @Test
+  void aRunnerKilledMidRunIsTakenOverWhenItsLeaseExpiresAndEndsTheUnsafeTaskInError()
+      throws Exception {
+    byte[] dsc = "Format: 3.0 (quilt)\nSource: hello\n".getBytes(StandardCharsets.UTF_8);
+    byte[] changes = ("Format: 1.8\nSource: hello\n" + ws + "\n").getBytes(StandardCharsets.UTF_8);
+    long upload =
+        artifactWithFiles(
+            ws,
+            "debian:upload",
+            "{'type': 'dpkg', 'changes_fields': {'Architecture': 'source', 'Files':"
+                + " [{'name': 'hello_1.0-1.dsc'}]}}",
+            "hello_1.0-1.dsc",
+            dsc,
+            "hello_1.0-1_source.changes",
+            changes);
+    Path queue = runDir.resolve("upload-queue").resolve(ws + "-killed");
+    Files.createDirectories(queue);
+    // packageupload downloads the first file to this name: a FIFO that nobody reads holds the run
+    // there, mid-run, until its runner is killed
+    Path fifo = queue.resolve(".hello_1.0-1.dsc.part");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    try {
+      long id =
+          createServerTask(
+              "packageupload",
+              "{'input': {'upload': '"
+                  + upload
+                  + "@artifacts'}, 'target': '"
+                  + queue.toUri()
+                  + "'}");
+      String killed = awaitRun(id, "running").runner();
+
+      platform.killAndRestart(Platform.WORKFLOW);
+
+      JsonNode wr = awaitCompleted(id, "packageupload");
+      assertEquals("error", wr.get("result").asText(), wr::toString);
+      assertEquals(1, wr.get("attempt").asInt(), wr::toString);
+      String reason = wr.path("output_data").path("error").asText();
+      assertTrue(reason.contains(killed), reason);
+      assertTrue(reason.contains("not run again"), reason);
+      Run run = awaitRun(id, "reported");
+      assertEquals(1, run.takeovers(), "taken over once");
+      assertTrue(!run.runner().equals(killed), "by the restarted process: " + run.runner());
+      assertTrue(!Files.exists(queue.resolve("hello_1.0-1.dsc")), "not uploaded");
+      assertTrue(!Files.exists(queue.resolve("hello_1.0-1_source.changes")), "not uploaded");
+    } finally {
+      Files.deleteIfExists(fifo);
+    }
+    // the restarted runner runs new work
+    assertEquals("success", runServerTask("servernoop", "{'result': true}").get("result").asText());
+  }
+
+  /** A run as the workflow service recorded it. */
+  private record Run(String state, String runner, int takeovers) {}
+
+  /** Waits until the work request's run is in this state (read in the workflow schema). */
+  private static Run awaitRun(long workRequestId, String state) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    try (Connection c =
+            DriverManager.getConnection(
+                LocalInfra.shared().settings().jdbcUrl(),
+                InfraSettings.USER,
+                InfraSettings.PASSWORD);
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT state, runner, takeovers FROM workflow.server_task_run"
+                    + " WHERE work_request_id = ?")) {
+      s.setLong(1, workRequestId);
+      Run last = null;
+      while (System.currentTimeMillis() < deadline) {
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next()) {
+            last = new Run(r.getString(1), r.getString(2), r.getInt(3));
+            if (last.state().equals(state)) {
+              return last;
+            }
+          }
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("run of " + workRequestId + " never " + state + ": " + last);
+    }
   }
 
   @Test

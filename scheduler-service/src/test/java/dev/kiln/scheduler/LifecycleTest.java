@@ -783,11 +783,28 @@ class LifecycleTest {
                     + noop("n"),
                 edge("n", "s")));
     awaitStatus(ids.get("s"), "running");
+    // sent with a new attempt, which its run reports with: another attempt's report is refused
+    assertEquals(1, get(ids.get("s")).getInt("attempt"));
     complete(user("o", ws, "owner"), ids.get("s"), "success").then().statusCode(403);
-    complete(WORKFLOW, ids.get("s"), "failure")
+    completeAttempt(WORKFLOW, ids.get("s"), "success", 2)
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("attempt"))
+        .body("detail", containsString("stale"));
+    assertEquals("running", get(ids.get("s")).getString("status"));
+    completeAttempt(WORKFLOW, ids.get("s"), "failure", 1)
         .then()
         .statusCode(200)
         .body("result", equalTo("failure"));
     assertEquals("aborted", get(ids.get("n")).getString("status"));
+  }
+
+  private static Response completeAttempt(String auth, int id, String result, int attempt) {
+    return given()
+        .header("Authorization", auth)
+        .contentType("application/json")
+        .body("{\"result\":\"" + result + "\",\"output_data\":{},\"attempt\":" + attempt + "}")
+        .post("/api/v1/work-requests/{id}/complete", id);
   }
 }

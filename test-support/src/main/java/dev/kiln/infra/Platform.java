@@ -57,11 +57,42 @@ public final class Platform implements AutoCloseable {
   private final PortPlan ports;
   private final PlatformSecrets secrets;
   private final List<ServiceProcess> processes;
+  private final Path root;
+  private final Path runDir;
+  private final Map<String, Map<String, String>> environments;
 
-  private Platform(PortPlan ports, PlatformSecrets secrets, List<ServiceProcess> processes) {
+  private Platform(
+      PortPlan ports,
+      PlatformSecrets secrets,
+      List<ServiceProcess> processes,
+      Path root,
+      Path runDir,
+      Map<String, Map<String, String>> environments) {
     this.ports = ports;
     this.secrets = secrets;
     this.processes = processes;
+    this.root = root;
+    this.runDir = runDir;
+    this.environments = environments;
+  }
+
+  /**
+   * Kills a service (SIGKILL, as a crash) and starts it again on the same port, database and
+   * environment; the new process replaces the old one in {@link #processes}.
+   */
+  public ServiceProcess killAndRestart(String module) throws IOException, InterruptedException {
+    Map<String, String> env = environments.get(module);
+    if (env == null) {
+      throw new IllegalArgumentException(module + " is not a service of the platform");
+    }
+    ServiceProcess old = process(module);
+    old.kill();
+    ServiceProcess restarted =
+        ServiceProcess.start(
+                root, module, old.port(), env, runDir.resolve("restarted-" + System.nanoTime()))
+            .awaitReady(READY_TIMEOUT);
+    processes.set(processes.indexOf(old), restarted);
+    return restarted;
   }
 
   /** Starts the three services, then the agent, and waits for each to be ready. */
@@ -82,6 +113,22 @@ public final class Platform implements AutoCloseable {
       PlatformSecrets secrets,
       Path runDir,
       boolean withAgent)
+      throws IOException, InterruptedException {
+    return start(root, infra, ports, secrets, runDir, withAgent, Map.of());
+  }
+
+  /**
+   * Starts the platform, the workflow service with these variables on top of its own (e.g. short
+   * server-task leases for a test that kills it).
+   */
+  public static Platform start(
+      Path root,
+      InfraSettings infra,
+      PortPlan ports,
+      PlatformSecrets secrets,
+      Path runDir,
+      boolean withAgent,
+      Map<String, String> workflowExtra)
       throws IOException, InterruptedException {
     Map<String, String> common = serviceEnvironment(infra, secrets);
 
@@ -105,19 +152,22 @@ public final class Platform implements AutoCloseable {
       Path uploadQueue = runDir.resolve("upload-queue");
       Files.createDirectories(uploadQueue);
       workflow.put("KILN_UPLOAD_QUEUE_ROOT", uploadQueue.toString());
+      workflow.putAll(workflowExtra);
 
       // Start the three services together (they do not depend on each other to boot), then
       // wait for each.
       started.add(ServiceProcess.start(root, SCHEDULER, ports.scheduler(), scheduler, runDir));
       started.add(ServiceProcess.start(root, ARTIFACT, ports.artifact(), artifact, runDir));
       started.add(ServiceProcess.start(root, WORKFLOW, ports.workflow(), workflow, runDir));
+      Map<String, Map<String, String>> environments =
+          Map.of(SCHEDULER, scheduler, ARTIFACT, artifact, WORKFLOW, workflow);
       for (ServiceProcess p : started) {
         p.awaitReady(READY_TIMEOUT);
       }
       if (withAgent) {
         started.add(startAgent(root, ports, secrets, runDir, "kiln-local-agent-1"));
       }
-      return new Platform(ports, secrets, started);
+      return new Platform(ports, secrets, started, root, runDir, environments);
     } catch (IOException | RuntimeException | InterruptedException e) {
       for (ServiceProcess p : started) {
         p.close();

@@ -116,10 +116,22 @@ public final class ArtifactAccess {
       return;
     }
     boolean own = artifactWorkspace.equals(caller.workspace());
-    if (own && caller.workRequestId().equals(artifactWorkRequestId)) {
+    boolean input = caller.inputArtifactIds().contains(artifactId);
+    if (!own) {
+      if (!input || !inherits.test(caller.workspace(), artifactWorkspace)) {
+        throw ApiException.forbidden(
+            "a work request token reads in its own workspace '"
+                + caller.workspace()
+                + "', and its inputs also in the workspaces that one inherits from; artifact "
+                + artifactId
+                + " is in '"
+                + artifactWorkspace
+                + "'"
+                + (input ? "" : " and is no input of work request " + caller.workRequestId()));
+      }
       return;
     }
-    if (!caller.inputArtifactIds().contains(artifactId)) {
+    if (!input && !caller.workRequestId().equals(artifactWorkRequestId)) {
       throw ApiException.forbidden(
           "a work request token reads only the inputs of work request "
               + caller.workRequestId()
@@ -128,16 +140,6 @@ public final class ArtifactAccess {
               + " and the artifacts it created; artifact "
               + artifactId
               + " is neither");
-    }
-    if (!own && !inherits.test(caller.workspace(), artifactWorkspace)) {
-      throw ApiException.forbidden(
-          "a work request token reads only in its workspace '"
-              + caller.workspace()
-              + "' and those it inherits from; artifact "
-              + artifactId
-              + " is in '"
-              + artifactWorkspace
-              + "'");
     }
   }
 

@@ -402,6 +402,33 @@ public class LifecycleRepository {
   }
 
   /**
+   * Sends these pending server tasks to the runners: running, with a new attempt, the fencing
+   * number their runs report with (a run of an earlier attempt cannot complete them).
+   */
+  public List<Changed> startServerTasks(Collection<Long> ids, String running) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return changed(
+        em.createNativeQuery(
+                "UPDATE work_request SET status = ?2, started_at = now(), attempt = attempt + 1"
+                    + " WHERE id = ANY(?1) AND status = 'pending' AND task_type = 'server'"
+                    + CHANGED_COLUMNS)
+            .setParameter(1, ids.toArray(new Long[0]))
+            .setParameter(2, running)
+            .getResultList());
+  }
+
+  /** The current attempt of a work request (0 when it has none yet). */
+  public int attempt(long id) {
+    return ((Number)
+            em.createNativeQuery("SELECT attempt FROM work_request WHERE id = ?1")
+                .setParameter(1, id)
+                .getSingleResult())
+        .intValue();
+  }
+
+  /**
    * Aborts the work request and every descendant (children of children…) in one of {@code from}:
    * one recursive statement.
    */

@@ -153,8 +153,10 @@ public class WorkRequestResource {
    *
    * @param result {@code success}, {@code failure}, {@code error} or {@code skipped}
    * @param outputData the input a wait task waited for, or what the task produced
+   * @param attempt the attempt the result is for (server tasks: the command's), checked against the
+   *     work request's when given: a stale one is refused
    */
-  public record CompleteRequest(String result, Map<String, Object> outputData) {}
+  public record CompleteRequest(String result, Map<String, Object> outputData, Integer attempt) {}
 
   @POST
   @Path("/{id}/complete")
@@ -169,7 +171,8 @@ public class WorkRequestResource {
     if (body == null) {
       throw ApiException.invalidField("result", "is required");
     }
-    return lifecycle.complete(id, body.result(), body.outputData(), BearerTokenFilter.caller(ctx));
+    return lifecycle.complete(
+        id, body.result(), body.outputData(), body.attempt(), BearerTokenFilter.caller(ctx));
   }
 
   /**

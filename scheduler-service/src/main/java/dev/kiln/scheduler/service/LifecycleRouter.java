@@ -219,8 +219,7 @@ public class LifecycleRouter {
     if (ids.isEmpty()) {
       return 0;
     }
-    List<Changed> sent =
-        lifecycle.transition(ids, List.of(PENDING), target(TaskType.SERVER, "").wire(), null);
+    List<Changed> sent = lifecycle.startServerTasks(ids, target(TaskType.SERVER, "").wire());
     Map<Long, WorkRequestEntity> entities = new HashMap<>();
     for (WorkRequestEntity e : repository.list("id in ?1", ids)) {
       entities.put(e.id, e);

@@ -838,6 +838,16 @@ public class LifecycleService {
   @Transactional
   public WorkRequestView complete(
       long id, String result, Map<String, Object> outputData, Caller caller) {
+    return complete(id, result, outputData, null, caller);
+  }
+
+  /**
+   * Completes a running wait, server, callback or workflow work request; {@code attempt}, when
+   * given, must be its current one (a server task's run reports with its command's attempt).
+   */
+  @Transactional
+  public WorkRequestView complete(
+      long id, String result, Map<String, Object> outputData, Integer attempt, Caller caller) {
     WorkRequestResult r;
     try {
       r = WorkRequestResult.fromWire(result == null ? "" : result);
@@ -877,6 +887,17 @@ public class LifecycleService {
     }
     lifecycle.lockRoots(List.of(n.root()));
     n = lifecycle.node(id).orElseThrow();
+    if (attempt != null) {
+      int current = lifecycle.attempt(id);
+      if (attempt != current) {
+        throw new ApiException(
+            ApiException.Kind.PRECONDITION_FAILED,
+            "attempt " + attempt + " of work request " + id + " is stale (current " + current + ")",
+            List.of(
+                new FieldError(
+                    "attempt", "is " + attempt + "; work request " + id + " is at " + current)));
+      }
+    }
     WorkRequestStatus.fromWire(n.status()).transitionTo(WorkRequestStatus.COMPLETED);
     if (!WorkRequestStatus.RUNNING.wire().equals(n.status())) {
       throw ApiException.preconditionFailed(

@@ -129,13 +129,14 @@ public class WorkRequestEvents {
 
   /**
    * {@code work-request.server-task.v1}: a server task for the workflow service's runners, with the
-   * task data they run it with.
+   * task data they run it with and the attempt they report with.
    */
   public void serverTasksAll(Collection<Changed> rows, Map<Long, WorkRequestEntity> entities) {
     List<OutboxEvent> out = new ArrayList<>();
     for (Changed c : rows) {
       WorkRequestEntity e = entities.get(c.id());
       Map<String, Object> event = envelope("work-request.server-task.v1", c);
+      event.put("attempt", c.attempt());
       event.put("status", c.status());
       event.put(
           "task_data",

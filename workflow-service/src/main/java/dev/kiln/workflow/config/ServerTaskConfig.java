@@ -47,6 +47,21 @@ public interface ServerTaskConfig {
    */
   Optional<String> localUploadRoot();
 
+  /**
+   * How long a claimed run stays this process's without a renewal (KILN_SERVER_TASKS_LEASE): the
+   * process renews the leases of its runs every {@link #leaseCheckInterval}; a run whose lease
+   * expired (its runner died) is taken over by a runner of any replica.
+   */
+  @WithDefault("60s")
+  Duration lease();
+
+  /**
+   * How often this process renews its runs' leases and looks for expired ones
+   * (KILN_SERVER_TASKS_LEASE_CHECK); well below {@link #lease}.
+   */
+  @WithDefault("10s")
+  Duration leaseCheckInterval();
+
   /** The name this process records on its runs (defaults to the host name). */
   Optional<String> runnerName();
 }

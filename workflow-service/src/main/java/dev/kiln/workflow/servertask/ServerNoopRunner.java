@@ -17,6 +17,12 @@ public class ServerNoopRunner implements ServerTaskRunner {
     return ServerNoopTask.DEFINITION.name();
   }
 
+  /** It does nothing outside: a run interrupted by its runner's death is run again. */
+  @Override
+  public boolean safeToRerun() {
+    return true;
+  }
+
   @Override
   public ServerTaskOutcome run(ServerTaskCommand command) throws Exception {
     ServerNoopTask.Data data = ServerNoopTask.DEFINITION.parseData(command.taskData());

@@ -47,7 +47,7 @@ public class ServerTaskConsumer {
       return;
     }
     try (LogContext ignored = LogContext.workRequest(command.workRequestId(), command.attempt())) {
-      service.handle(command);
+      service.handle(command, payload);
     }
   }
 }

@@ -14,6 +14,15 @@ public interface ServerTaskRunner {
   /** The {@code task_name} of the server task it runs. */
   String taskName();
 
+  /**
+   * Whether a run of this task whose runner died during it may simply be run again from the start
+   * (it has no effect outside, or its effects are repeated harmlessly). When false, such a run ends
+   * {@code error} naming the runner that died: what it did may have to be looked at first.
+   */
+  default boolean safeToRerun() {
+    return false;
+  }
+
   /** Runs the task of this command. */
   ServerTaskOutcome run(ServerTaskCommand command) throws Exception;
 }

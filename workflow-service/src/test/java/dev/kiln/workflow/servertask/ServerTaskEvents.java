@@ -40,6 +40,13 @@ final class ServerTaskEvents {
             dynamic == null ? "null" : dynamic.replace('\'', '"'));
   }
 
+  /** The same command, naming the work request's attempt as the scheduler's do. */
+  static String command(
+      long wrId, int attempt, String workspace, String taskName, String taskData, String dynamic) {
+    return command(wrId, workspace, taskName, taskData, dynamic)
+        .replace("\"status\":\"running\"", "\"attempt\":" + attempt + ",\"status\":\"running\"");
+  }
+
   static void send(String bootstrap, long key, String... payloads) throws Exception {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(

@@ -49,6 +49,23 @@ public final class ReportRules {
    * @param view the scheduler's view of the work request
    */
   public static Verdict afterConflict(String reportedResult, JsonNode view) {
+    return afterConflict(reportedResult, null, view);
+  }
+
+  /**
+   * After a 409, for a report that named its attempt: when the work request is at another attempt
+   * now, the run is stale (a later attempt runs it, or ran it): superseded, whatever its state.
+   * Otherwise as {@link #afterConflict(String, JsonNode)}.
+   *
+   * @param reportedAttempt the attempt the report named, or null
+   */
+  public static Verdict afterConflict(
+      String reportedResult, Integer reportedAttempt, JsonNode view) {
+    if (reportedAttempt != null
+        && view.hasNonNull("attempt")
+        && view.get("attempt").asInt() != reportedAttempt) {
+      return Verdict.SUPERSEDED;
+    }
     String status = view.path("status").asText("");
     String result = view.path("result").asText("");
     if (status.equals("completed") && result.equals(reportedResult)) {

@@ -11,12 +11,14 @@ import java.util.UUID;
  * @param eventId the event's id
  * @param workRequestId the server work request
  * @param attempt its attempt (1 when the event carries none): a run is keyed by work request and
- *     attempt
+ *     attempt, and reports it to the scheduler, which refuses a stale one
  * @param rootWorkflowId its root workflow, or null
  * @param workspace its workspace
  * @param taskName the server task's name
  * @param taskData the task data with the task configuration applied
  * @param dynamicTaskData what the scheduler resolved (input fields), or an empty object
+ * @param fenced whether the event carried the attempt (commands of schedulers before it did not:
+ *     their reports name none)
  */
 public record ServerTaskCommand(
     UUID eventId,
@@ -26,7 +28,8 @@ public record ServerTaskCommand(
     String workspace,
     String taskName,
     JsonNode taskData,
-    JsonNode dynamicTaskData) {
+    JsonNode dynamicTaskData,
+    boolean fenced) {
 
   /** The event type. */
   public static final String EVENT_TYPE = "work-request.server-task.v1";
@@ -63,6 +66,12 @@ public record ServerTaskCommand(
         e.get("workspace").asText(),
         e.get("task_name").asText(),
         e.get("task_data"),
-        e.get("dynamic_task_data"));
+        e.get("dynamic_task_data"),
+        e.hasNonNull("attempt"));
+  }
+
+  /** The attempt a report names: the command's, or null when the event carried none. */
+  public Integer reportedAttempt() {
+    return fenced ? attempt : null;
   }
 }

@@ -42,4 +42,35 @@ class ReportRulesTest {
         Verdict.REFUSED,
         ReportRules.afterConflict("success", JSON.readTree("{\"status\":\"pending\"}")));
   }
+
+  @Test
+  void aConflictWithAnotherAttemptIsSuperseded() throws Exception {
+    // a later attempt of the work request runs (or ran) it: this run's result is stale
+    assertEquals(
+        Verdict.SUPERSEDED,
+        ReportRules.afterConflict(
+            "success", 1, JSON.readTree("{\"status\":\"running\",\"attempt\":2}")));
+    assertEquals(
+        Verdict.SUPERSEDED,
+        ReportRules.afterConflict(
+            "success",
+            1,
+            JSON.readTree("{\"status\":\"completed\",\"result\":\"success\",\"attempt\":2}")));
+    // the same attempt reads as before
+    assertEquals(
+        Verdict.ACCEPTED,
+        ReportRules.afterConflict(
+            "success",
+            2,
+            JSON.readTree("{\"status\":\"completed\",\"result\":\"success\",\"attempt\":2}")));
+    assertEquals(
+        Verdict.RETRY,
+        ReportRules.afterConflict(
+            "success", 2, JSON.readTree("{\"status\":\"running\",\"attempt\":2}")));
+    // a report that named no attempt (a command of an older scheduler) ignores it
+    assertEquals(
+        Verdict.RETRY,
+        ReportRules.afterConflict(
+            "success", null, JSON.readTree("{\"status\":\"running\",\"attempt\":2}")));
+  }
 }
