@@ -219,16 +219,7 @@ class ServerTasksRoundTripTest {
       throws Exception {
     byte[] dsc = "Format: 3.0 (quilt)\nSource: hello\n".getBytes(StandardCharsets.UTF_8);
     byte[] changes = ("Format: 1.8\nSource: hello\n" + ws + "\n").getBytes(StandardCharsets.UTF_8);
-    long upload =
-        artifactWithFiles(
-            ws,
-            "debian:upload",
-            "{'type': 'dpkg', 'changes_fields': {'Architecture': 'source', 'Files':"
-                + " [{'name': 'hello_1.0-1.dsc'}]}}",
-            "hello_1.0-1.dsc",
-            dsc,
-            "hello_1.0-1_source.changes",
-            changes);
+    long upload = sourceUpload(dsc, changes);
     Path queue = runDir.resolve("upload-queue").resolve(ws + "-killed");
     Files.createDirectories(queue);
     // packageupload downloads the first file to this name: a FIFO that nobody reads holds the run
@@ -264,6 +255,19 @@ class ServerTasksRoundTripTest {
     }
     // the restarted runner runs new work
     assertEquals("success", runServerTask("servernoop", "{'result': true}").get("result").asText());
+  }
+
+  /** A {@code debian:upload} of hello 1.0-1 with these {@code .dsc} and {@code .changes}. */
+  private long sourceUpload(byte[] dsc, byte[] changes) throws Exception {
+    return artifactWithFiles(
+        ws,
+        "debian:upload",
+        "{'type': 'dpkg', 'changes_fields': {'Architecture': 'source', 'Files':"
+            + " [{'name': 'hello_1.0-1.dsc'}]}}",
+        "hello_1.0-1.dsc",
+        dsc,
+        "hello_1.0-1_source.changes",
+        changes);
   }
 
   /** A run as the workflow service recorded it. */
@@ -362,16 +366,7 @@ class ServerTasksRoundTripTest {
   void packageuploadPutsTheUploadIntoALocalQueueChangesLast() throws Exception {
     byte[] dsc = "Format: 3.0 (quilt)\nSource: hello\n".getBytes(StandardCharsets.UTF_8);
     byte[] changes = ("Format: 1.8\nSource: hello\n" + ws + "\n").getBytes(StandardCharsets.UTF_8);
-    long upload =
-        artifactWithFiles(
-            ws,
-            "debian:upload",
-            "{'type': 'dpkg', 'changes_fields': {'Architecture': 'source', 'Files':"
-                + " [{'name': 'hello_1.0-1.dsc'}]}}",
-            "hello_1.0-1.dsc",
-            dsc,
-            "hello_1.0-1_source.changes",
-            changes);
+    long upload = sourceUpload(dsc, changes);
     Path queue = runDir.resolve("upload-queue").resolve(ws);
 
     JsonNode wr =

@@ -43,13 +43,18 @@ class ServerTaskLeaseTest {
   private void claimedByADeadRunner(String cmd) throws Exception {
     ServerTaskCommand c = ServerTaskCommand.fromEvent(JSON.readTree(cmd));
     assertTrue(runs.claim(c, cmd, "dead-host/0000", 60));
+    expireLease(c.workRequestId());
+  }
+
+  /** The run's lease expired a second ago (its runner stopped renewing it). */
+  private void expireLease(long workRequestId) {
     QuarkusTransaction.requiringNew()
         .run(
             () ->
                 em.createNativeQuery(
                         "UPDATE server_task_run SET lease_expires_at = now() - interval '1 second'"
                             + " WHERE work_request_id = ?1")
-                    .setParameter(1, c.workRequestId())
+                    .setParameter(1, workRequestId)
                     .executeUpdate());
   }
 
@@ -102,14 +107,7 @@ class ServerTaskLeaseTest {
     ServerTaskCommand c = ServerTaskCommand.fromEvent(JSON.readTree(cmd));
     assertTrue(runs.claim(c, cmd, "slow-host/0001", 60));
     assertFalse(runs.claim(c, cmd, "other-host/0002", 60), "one claim per attempt");
-    QuarkusTransaction.requiringNew()
-        .run(
-            () ->
-                em.createNativeQuery(
-                        "UPDATE server_task_run SET lease_expires_at = now() - interval '1 second'"
-                            + " WHERE work_request_id = ?1")
-                    .setParameter(1, wr)
-                    .executeUpdate());
+    expireLease(wr);
     List<ServerTaskRunRepository.TakenOver> taken =
         runs.takeOverExpired("other-host/0002", 60, 100);
     assertTrue(taken.stream().anyMatch(t -> t.workRequestId() == wr), taken::toString);
