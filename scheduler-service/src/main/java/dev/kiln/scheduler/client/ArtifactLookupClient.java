@@ -48,8 +48,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ArtifactLookupClient implements LookupResolver {
 
-  /** The name the scheduler's lookups carry in the artifact service's logs and audit. */
-  static final String LOOKUP_USER = "kiln-scheduler";
+  /**
+   * The name the scheduler's lookups carry: the artifact service lets this reserved user search a
+   * work request's whole workspace inheritance chain (and logs and audits it by that name).
+   */
+  static final String LOOKUP_USER = dev.kiln.common.auth.UserToken.PREPARATION_USER;
 
   /**
    * The code of a lookup that expects an artifact and finds a {@code debusine:promise} of it: the
