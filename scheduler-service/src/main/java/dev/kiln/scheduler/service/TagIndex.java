@@ -207,6 +207,15 @@ public class TagIndex {
     return out;
   }
 
+  /**
+   * The effective class (with its kind) a worker had at its last claim, as a key that equal classes
+   * share; null when it has not been claimed for yet.
+   */
+  public Object groupOf(long workerId) {
+    Known k = known.get(workerId);
+    return k == null ? null : java.util.List.of(k.kind(), k.workerClass());
+  }
+
   /** Forgets a worker's cached class (it disconnected). */
   public void forget(long workerId) {
     known.remove(workerId);
