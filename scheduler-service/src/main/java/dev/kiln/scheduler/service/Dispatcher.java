@@ -70,7 +70,17 @@ public class Dispatcher {
    * classes may have come with it.
    */
   public void workAnnounced() {
-    tags.invalidate();
+    workAnnounced(true);
+  }
+
+  /**
+   * {@link #workAnnounced()}; {@code newClasses} false when every announcement named a tag class
+   * this replica already has (the trigger names it), so the pass needs not read the classes.
+   */
+  public void workAnnounced(boolean newClasses) {
+    if (newClasses) {
+      tags.invalidate();
+    }
     workAvailable();
   }
 

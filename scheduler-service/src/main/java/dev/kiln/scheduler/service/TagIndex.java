@@ -157,6 +157,11 @@ public class TagIndex {
     return out.stream().mapToLong(Long::longValue).toArray();
   }
 
+  /** Whether this tag class has been read (it is in the index). */
+  public boolean knows(long tagClassId) {
+    return requiredLabel.containsKey(tagClassId);
+  }
+
   /** The required tag values of a class, comma-separated (a metrics label). */
   public String requiredTagsOf(long tagClassId) {
     return requiredLabel.getOrDefault(tagClassId, "?");
