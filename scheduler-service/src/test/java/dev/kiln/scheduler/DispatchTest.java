@@ -323,6 +323,17 @@ class DispatchTest {
         List.of(held), again.assigned().stream().map(DispatchService.Assigned::workerId).toList());
     assertEquals(queued.get(1), again.assigned().get(0).assignment().workRequestId());
     assertEquals("pending", status(queued.get(2)));
+
+    // assignments that never reached a stream go back in one statement, their attempt kept; a
+    // release of an attempt that is no longer current changes nothing
+    dispatch.releaseAll(again.assigned());
+    assertEquals("pending", status(queued.get(1)));
+    assertEquals(1, queryLong("SELECT attempt FROM work_request WHERE id = " + queued.get(1)));
+    DispatchService.Round third = dispatch.claimFor(List.of(held), 1, true);
+    assertEquals(queued.get(1), third.assigned().get(0).assignment().workRequestId());
+    assertEquals(2, third.assigned().get(0).assignment().attempt());
+    dispatch.releaseAll(again.assigned());
+    assertEquals("running", status(queued.get(1)));
   }
 
   /** A worker stored directly (no agent connects for it: only direct claims serve it). */

@@ -267,4 +267,21 @@ public class DispatchService {
         attempt,
         workerId);
   }
+
+  /** {@link #release} for many assignments, in one statement. */
+  @Transactional
+  public void releaseAll(List<Assigned> lost) {
+    if (lost.isEmpty()) {
+      return;
+    }
+    Long[] ids = new Long[lost.size()];
+    Integer[] attempts = new Integer[lost.size()];
+    Long[] workerIds = new Long[lost.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = lost.get(i).assignment().workRequestId();
+      attempts[i] = lost.get(i).assignment().attempt();
+      workerIds[i] = lost.get(i).workerId();
+    }
+    repository.releaseAll(ids, attempts, workerIds);
+  }
 }

@@ -121,6 +121,7 @@ public class Dispatcher {
    */
   void deliver(DispatchService.Round round) {
     Set<Long> pushed = new HashSet<>();
+    java.util.List<DispatchService.Assigned> lost = new java.util.ArrayList<>();
     for (DispatchService.Assigned x : round.assigned()) {
       AssignmentView a = x.assignment();
       AgentChannel channel = sessions.get(x.workerId()).orElse(null);
@@ -130,9 +131,14 @@ public class Dispatcher {
           LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
         } else {
           LOG.warnf("worker %d went away before its assignment; released", x.workerId());
-          dispatch.release(a.workRequestId(), a.attempt(), x.workerId());
+          lost.add(x);
         }
       }
+    }
+    // one statement for all (a fleet that went away at once lost hundreds, released one by one)
+    dispatch.releaseAll(lost);
+    if (!lost.isEmpty()) {
+      workAvailable(); // the released work is pending again: other workers may take it
     }
     hungry.addAll(round.withRoom());
     full.removeAll(round.withRoom());
