@@ -174,6 +174,15 @@ public final class TestAgent implements AutoCloseable {
 
   /** Reports a result without waiting; {@code onError} gets a refusal or a transport failure. */
   public void completeAsync(CompleteWorkRequestRequest report, Consumer<Throwable> onError) {
+    completeAsync(report, () -> {}, onError);
+  }
+
+  /**
+   * Reports a result without waiting; {@code onAccepted} runs when the scheduler answered, {@code
+   * onError} on a refusal or a transport failure.
+   */
+  public void completeAsync(
+      CompleteWorkRequestRequest report, Runnable onAccepted, Consumer<Throwable> onError) {
     async.completeWorkRequest(
         report,
         new StreamObserver<CompleteWorkRequestResponse>() {
@@ -186,7 +195,9 @@ public final class TestAgent implements AutoCloseable {
           }
 
           @Override
-          public void onCompleted() {}
+          public void onCompleted() {
+            onAccepted.run();
+          }
         });
   }
 

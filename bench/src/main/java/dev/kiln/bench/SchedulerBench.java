@@ -74,9 +74,8 @@ public final class SchedulerBench {
                       port,
                       env,
                       dir,
-                      // a fleet's Hellos at start-up on a loaded 2-core machine outwait the default
-                      // 5 s for a pooled connection; that is set-up, not what is measured
-                      List.of("-Xmx768m", "-Dquarkus.datasource.jdbc.acquisition-timeout=60S"))
+                      jvmOptions(
+                          Arrays.asList(args).contains("--profile"), dir.resolve("scheduler.jfr")))
                   .awaitReady(Duration.ofSeconds(180));
           Connection db =
               DriverManager.getConnection(
@@ -95,7 +94,17 @@ public final class SchedulerBench {
         long runnable = tagClass(db, "[\"" + NOOP + "\",\"arch:amd64\"]");
         long decoy = tagClass(db, "[\"" + NOOP + "\",\"arch:s390x\"]");
         Bench bench = new Bench(db, port, runnable, decoy);
+        bench.schedulerPid = scheduler.pid();
+        bench.postmasterPid = ProcCpu.postmasterOf(db);
 
+        Bench.Cpu idle0 = bench.cpu();
+        Thread.sleep(2_000);
+        Bench.Cpu idle1 = bench.cpu();
+        System.out.printf(
+            "bench: idle (no agent connected, nothing pending): scheduler %.0f ms CPU/s,"
+                + " postgres %.0f ms CPU/s%n",
+            (idle1.scheduler() - idle0.scheduler()) * 500,
+            (idle1.postgres() - idle0.postgres()) * 500);
         // a round that is not counted: the scheduler's JIT and PostgreSQL's caches warm up (on a
         // loaded machine the first measured round was otherwise the slowest, whatever its size)
         System.out.printf(
@@ -105,7 +114,9 @@ public final class SchedulerBench {
         for (int p : pendingSizes) {
           double r = bench.throughput(p, 200, window);
           rates.put("pending=" + p + " workers=200", r);
-          System.out.printf("bench: pending=%-8d workers=%-6d %8.0f assignments/s%n", p, 200, r);
+          System.out.printf(
+              "bench: pending=%-8d workers=%-6d %8.0f assignments/s  (%s)%n",
+              p, 200, r, bench.lastCpu);
         }
         for (int w : fleetSizes) {
           if (w == 200) {
@@ -114,14 +125,17 @@ public final class SchedulerBench {
           double r = bench.throughput(100_000, w, window);
           rates.put("pending=100000 workers=" + w, r);
           System.out.printf(
-              "bench: pending=%-8d workers=%-6d %8.0f assignments/s%n", 100_000, w, r);
+              "bench: pending=%-8d workers=%-6d %8.0f assignments/s  (%s)%n",
+              100_000, w, r, bench.lastCpu);
         }
         double headline = rates.get("pending=100000 workers=200");
         double[] latency =
             bench.latency(200, 1_000, quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10));
         System.out.printf(
-            "bench: pending → assignment on an idle agent at 1000 WR/s: p50 %.1f ms, p99 %.1f ms (%d samples)%n",
-            latency[0], latency[1], (long) latency[2]);
+            "bench: pending → assignment on an idle agent at 1000 WR/s: p50 %.1f ms, p99 %.1f ms"
+                + " (%d arrivals of %d inserted; one that had not arrived 5 s after the last"
+                + " insert counts as infinitely late)%n",
+            latency[0], latency[1], (long) latency[2], bench.lastInserted);
         System.out.println("bench: scheduler metrics after the run:");
         metrics(port);
         double slowest = rates.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
@@ -136,6 +150,23 @@ public final class SchedulerBench {
             headline, latency[1], pgTps, slowest / fastest);
       }
     }
+  }
+
+  /**
+   * The scheduler's JVM options; with {@code --profile}, a JFR recording of the whole run (read it
+   * with {@code jfr print --events jdk.ExecutionSample}).
+   */
+  static List<String> jvmOptions(boolean profile, Path jfr) {
+    List<String> out = new ArrayList<>();
+    out.add("-Xmx768m");
+    // a fleet's Hellos at start-up on a loaded 2-core machine outwait the default 5 s for a
+    // pooled connection; that is set-up, not what is measured
+    out.add("-Dquarkus.datasource.jdbc.acquisition-timeout=60S");
+    if (profile) {
+      out.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr);
+      System.out.println("bench: profiling the scheduler into " + jfr);
+    }
+    return out;
   }
 
   /** The scenarios, against one scheduler and database. */
@@ -159,28 +190,64 @@ public final class SchedulerBench {
       insert(decoy, 10, pending / 10);
       exec(db, "ANALYZE work_request");
       try (Fleet fleet = Fleet.connect(port, workers, null)) {
-        Thread.sleep(1_000); // warm-up: the first fill of every agent
+        // the queue is kept at its size from the first assignment on, warm-up included (a small
+        // queue drained by the warm-up second left nothing to measure: 0/s at 1,000 pending)
+        long topped = 0;
+        long warmUpEnd = System.nanoTime() + 1_000_000_000L; // the first fill of every agent
+        while (System.nanoTime() < warmUpEnd) {
+          Thread.sleep(50);
+          topped = topUp(fleet, topped);
+        }
         long start = fleet.assigned.get();
+        Cpu cpu0 = cpu();
         long t0 = System.nanoTime();
         long deadline = t0 + window.toNanos();
-        long topped = start;
         while (System.nanoTime() < deadline) {
           Thread.sleep(50);
-          long now = fleet.assigned.get();
-          if (now > topped) {
-            insert(runnable, 0, (int) (now - topped)); // keep the queue at its size
-            topped = now;
-          }
+          topped = topUp(fleet, topped);
         }
         long done = fleet.assigned.get() - start;
-        return done / ((System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Cpu cpu1 = cpu();
+        lastCpu =
+            String.format(
+                "cpu/assignment: scheduler %.3f ms, postgres %.3f ms; load %s",
+                (cpu1.scheduler - cpu0.scheduler) * 1e3 / Math.max(1, done),
+                (cpu1.postgres - cpu0.postgres) * 1e3 / Math.max(1, done),
+                loadAverage());
+        return done / seconds;
       }
+    }
+
+    String lastCpu = "";
+    long lastInserted;
+
+    /** Inserts as many runnable requests as were assigned since the last top-up. */
+    private long topUp(Fleet fleet, long topped) throws SQLException {
+      long now = fleet.assigned.get();
+      if (now > topped) {
+        insert(runnable, 0, (int) (now - topped)); // keep the queue at its size
+      }
+      return Math.max(now, topped);
+    }
+
+    /** CPU seconds so far of the scheduler process and of the PostgreSQL server's processes. */
+    record Cpu(double scheduler, double postgres) {}
+
+    long schedulerPid = -1;
+    long postmasterPid = -1;
+
+    Cpu cpu() {
+      return new Cpu(ProcCpu.seconds(schedulerPid, false), ProcCpu.treeSeconds(postmasterPid));
     }
 
     /** p50, p99 (ms) and the number of samples. */
     double[] latency(int workers, int perSecond, Duration window) throws Exception {
       reset();
       Map<Long, Long> createdAt = new ConcurrentHashMap<>();
+      // an assignment may arrive before its INSERT returned its id: kept here until it does (it
+      // was dropped before, and those were the fastest)
+      Map<Long, Long> arrivedFirst = new ConcurrentHashMap<>();
       List<Double> samples = java.util.Collections.synchronizedList(new ArrayList<>());
       try (Fleet fleet =
           Fleet.connect(
@@ -190,18 +257,32 @@ public final class SchedulerBench {
                 Long t = createdAt.remove(id);
                 if (t != null) {
                   samples.add((arrived - t) / 1e6);
+                } else {
+                  arrivedFirst.put(id, arrived);
                 }
               })) {
         Thread.sleep(500);
         int perTick = Math.max(1, perSecond / 100); // every 10 ms
         long next = System.nanoTime();
         long end = next + window.toNanos();
+        long inserted = 0;
         try (PreparedStatement s = insertStatement(runnable, 0, perTick)) {
           while (next < end) {
             long before = System.nanoTime();
             try (ResultSet r = s.executeQuery()) {
               while (r.next()) {
-                createdAt.put(r.getLong(1), before); // before the INSERT: the latency includes it
+                long id = r.getLong(1);
+                inserted++;
+                Long arrived = arrivedFirst.remove(id);
+                if (arrived != null) {
+                  samples.add((arrived - before) / 1e6);
+                  continue;
+                }
+                createdAt.put(id, before); // before the INSERT: the latency includes it
+                arrived = arrivedFirst.remove(id); // it arrived between the two looks
+                if (arrived != null && createdAt.remove(id) != null) {
+                  samples.add((arrived - before) / 1e6);
+                }
               }
             }
             next += 10_000_000L;
@@ -211,14 +292,24 @@ public final class SchedulerBench {
             }
           }
         }
-        Thread.sleep(500);
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (samples.size() < inserted && System.nanoTime() < waitUntil) {
+          Thread.sleep(20); // the stragglers
+        }
+        lastInserted = inserted;
       }
-      double[] v = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      List<Double> all = new ArrayList<>(samples);
+      while (all.size() < lastInserted) {
+        all.add(Double.POSITIVE_INFINITY); // never arrived: slower than any that did
+      }
+      double[] v = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       if (v.length == 0) {
         return new double[] {Double.NaN, Double.NaN, 0};
       }
       return new double[] {
-        v[(int) (v.length * 0.50)], v[Math.min(v.length - 1, (int) (v.length * 0.99))], v.length
+        v[(int) (v.length * 0.50)],
+        v[Math.min(v.length - 1, (int) (v.length * 0.99))],
+        samples.size()
       };
     }
 
@@ -262,6 +353,9 @@ public final class SchedulerBench {
     final List<TestAgent> agents = new ArrayList<>();
     final AtomicLong assigned = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
+    final AtomicLong inFlight = new AtomicLong();
+    volatile boolean closing;
+    volatile String firstFailure;
 
     static Fleet connect(int port, int workers, Arrival arrival) throws Exception {
       Fleet f = new Fleet();
@@ -289,9 +383,19 @@ public final class SchedulerBench {
                     arrival.arrived(a.getWorkRequestId(), System.nanoTime());
                   }
                   f.assigned.incrementAndGet();
+                  if (f.closing) {
+                    return; // the round is over: its requests are truncated with the next
+                  }
+                  f.inFlight.incrementAndGet();
                   agent.completeAsync(
                       TestAgent.report(a, WorkResult.WORK_RESULT_SUCCESS),
-                      t -> f.failures.incrementAndGet());
+                      () -> f.inFlight.decrementAndGet(),
+                      t -> {
+                        f.inFlight.decrementAndGet();
+                        if (f.failures.incrementAndGet() == 1) {
+                          f.firstFailure = t.toString();
+                        }
+                      });
                 }));
       }
       awaitWelcomes(f.agents);
@@ -307,12 +411,20 @@ public final class SchedulerBench {
 
     @Override
     public void close() throws InterruptedException {
+      // no new reports; those on their way are answered before the streams and channels close
+      // (closing under them failed them: the "N reports failed" of earlier runs)
+      closing = true;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       agents.forEach(TestAgent::close);
       for (ManagedChannel c : channels) {
         c.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       }
       if (failures.get() > 0) {
-        System.out.println("bench: " + failures.get() + " reports failed");
+        System.out.println(
+            "bench: " + failures.get() + " reports failed (the first: " + firstFailure + ")");
       }
       Thread.sleep(300); // the scheduler notices the streams are gone
     }
@@ -416,7 +528,8 @@ public final class SchedulerBench {
                   java.net.http.HttpResponse.BodyHandlers.ofString());
       for (String line : r.body().split("\n")) {
         if (line.matches("^kiln_dispatch_(claim|push)_seconds_(count|sum|max).*")
-            || line.matches("^kiln_dispatch_pass_(workers|assigned)_(count|sum|max).*")) {
+            || line.matches("^kiln_dispatch_pass_(workers|assigned)_(count|sum|max).*")
+            || line.matches("^kiln_report_batch_\\w+_(count|sum|max).*")) {
           System.out.println("bench:   " + line);
         }
       }

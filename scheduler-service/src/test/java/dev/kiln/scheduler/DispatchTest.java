@@ -15,6 +15,7 @@ import dev.kiln.api.scheduler.v1.ServerMessage;
 import dev.kiln.api.scheduler.v1.WorkResult;
 import dev.kiln.infra.KilnInfraTestResource;
 import dev.kiln.scheduler.AgentProtocolTest.Agent;
+import dev.kiln.scheduler.service.DispatchService;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -64,6 +65,8 @@ class DispatchTest {
 
   @TestHTTPResource URL url;
   @Inject DataSource db;
+  @Inject DispatchService dispatch;
+  @Inject dev.kiln.scheduler.service.TagIndex tags;
 
   ManagedChannel channel;
   final List<Agent> agents = new ArrayList<>();
@@ -288,6 +291,67 @@ class DispatchTest {
         .then()
         .statusCode(403)
         .contentType("application/problem+json");
+  }
+
+  @Test
+  void aPassThatSkipsLockedWorkersLeavesThemToTheClaimThatHoldsThemAndSaysWhich() throws Exception {
+    long free = worker(true);
+    long held = worker(true);
+    long disabled = worker(false);
+    long anyWorker = klass(List.of(), List.of());
+    List<Long> queued = pending(anyWorker, 0, 3, null);
+    tags.invalidate(); // the class is new: the next claim reads it
+    try (Connection other = db.getConnection()) {
+      other.setAutoCommit(false);
+      try (PreparedStatement s =
+          other.prepareStatement("SELECT id FROM worker WHERE id = ? FOR NO KEY UPDATE")) {
+        s.setLong(1, held);
+        s.executeQuery().close();
+      }
+      // another claim (a report batch, say) holds `held`: this pass neither waits nor serves it
+      DispatchService.Round round = dispatch.claimFor(List.of(free, held, disabled), 1, true);
+      assertEquals(java.util.Set.of(held), round.skipped());
+      assertEquals(
+          List.of(free),
+          round.assigned().stream().map(DispatchService.Assigned::workerId).toList());
+      assertEquals(queued.get(0), round.assigned().get(0).assignment().workRequestId());
+      other.rollback();
+    }
+    DispatchService.Round again = dispatch.claimFor(List.of(held, disabled), 1, true);
+    assertEquals(java.util.Set.of(), again.skipped());
+    assertEquals(
+        List.of(held), again.assigned().stream().map(DispatchService.Assigned::workerId).toList());
+    assertEquals(queued.get(1), again.assigned().get(0).assignment().workRequestId());
+    assertEquals("pending", status(queued.get(2)));
+
+    // assignments that never reached a stream go back in one statement, their attempt kept; a
+    // release of an attempt that is no longer current changes nothing
+    dispatch.releaseAll(again.assigned());
+    assertEquals("pending", status(queued.get(1)));
+    assertEquals(1, queryLong("SELECT attempt FROM work_request WHERE id = " + queued.get(1)));
+    DispatchService.Round third = dispatch.claimFor(List.of(held), 1, true);
+    assertEquals(queued.get(1), third.assigned().get(0).assignment().workRequestId());
+    assertEquals(2, third.assigned().get(0).assignment().attempt());
+    dispatch.releaseAll(again.assigned());
+    assertEquals("running", status(queued.get(1)));
+  }
+
+  /** A worker stored directly (no agent connects for it: only direct claims serve it). */
+  long worker(boolean enabled) throws SQLException {
+    String name = "dispatch-direct-" + UUID.randomUUID();
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO worker (name, worker_type, token_sha256, enabled)"
+                    + " VALUES (?, 'worker', md5(?), ?) RETURNING id")) {
+      s.setString(1, name);
+      s.setString(2, name);
+      s.setBoolean(3, enabled);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
   }
 
   @Test

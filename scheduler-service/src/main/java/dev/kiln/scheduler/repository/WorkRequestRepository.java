@@ -288,6 +288,24 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
         .executeUpdate();
   }
 
+  /**
+   * Puts these running attempts back to pending without counting a retry (their assignment never
+   * reached its agent), each only if it is still that worker's attempt: one statement.
+   */
+  public int releaseAll(Long[] ids, Integer[] attempts, Long[] workerIds) {
+    return getEntityManager()
+        .createNativeQuery(
+            "UPDATE work_request w SET status = 'pending', worker_id = NULL, started_at = NULL,"
+                + " lease_expires_at = NULL"
+                + " FROM unnest(?1, ?2, ?3) AS l(id, attempt, worker_id)"
+                + " WHERE w.id = l.id AND w.attempt = l.attempt AND w.worker_id = l.worker_id"
+                + " AND w.status = 'running'")
+        .setParameter(1, ids)
+        .setParameter(2, attempts)
+        .setParameter(3, workerIds)
+        .executeUpdate();
+  }
+
   /** Ends these running requests with {@code error} and this output, in one statement. */
   public int failRunning(Long[] ids, String outputDataJson) {
     if (ids.length == 0) {

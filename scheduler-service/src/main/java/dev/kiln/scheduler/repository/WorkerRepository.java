@@ -49,30 +49,54 @@ public class WorkerRepository implements PanacheRepository<WorkerEntity> {
   public record DispatchState(
       long workerId, String workerType, int concurrency, int running, long tagsVersion) {}
 
-  @SuppressWarnings("unchecked")
   public List<DispatchState> lockDispatchState(Long[] ids) {
+    return lockDispatchState(ids, false).locked();
+  }
+
+  /**
+   * What {@link #lockDispatchState(Long[])} reads, and with {@code skipLocked} the workers whose
+   * row another transaction holds (another claim for them is running: it covers them), left out
+   * rather than waited for.
+   *
+   * @param locked the enabled workers' state, their rows locked
+   * @param skipped the ids whose row was locked elsewhere (empty without {@code skipLocked})
+   */
+  public record DispatchStates(List<DispatchState> locked, java.util.Set<Long> skipped) {}
+
+  @SuppressWarnings("unchecked")
+  public DispatchStates lockDispatchState(Long[] ids, boolean skipLocked) {
     List<Object[]> rows =
         getEntityManager()
             .createNativeQuery(
                 "SELECT w.id, w.worker_type, w.concurrency,"
                     + " (SELECT count(*) FROM work_request r"
                     + "   WHERE r.worker_id = w.id AND r.status = 'running'),"
-                    + " w.tags_version"
-                    + " FROM worker w WHERE w.id = ANY(?1) AND w.enabled"
-                    + " ORDER BY w.id FOR NO KEY UPDATE OF w")
+                    + " w.tags_version, w.enabled"
+                    + " FROM worker w WHERE w.id = ANY(?1)"
+                    + " ORDER BY w.id FOR NO KEY UPDATE OF w"
+                    + (skipLocked ? " SKIP LOCKED" : ""))
             .setParameter(1, ids)
             .getResultList();
     List<DispatchState> out = new ArrayList<>(rows.size());
+    java.util.Set<Long> skipped = new java.util.HashSet<>();
+    if (skipLocked) {
+      skipped.addAll(java.util.Arrays.asList(ids));
+    }
     for (Object[] r : rows) {
+      long id = ((Number) r[0]).longValue();
+      skipped.remove(id);
+      if (!(Boolean) r[5]) {
+        continue; // disabled: nothing for it
+      }
       out.add(
           new DispatchState(
-              ((Number) r[0]).longValue(),
+              id,
               (String) r[1],
               ((Number) r[2]).intValue(),
               ((Number) r[3]).intValue(),
               ((Number) r[4]).longValue()));
     }
-    return out;
+    return new DispatchStates(out, skipped);
   }
 
   /** The tags of these workers, in one query. */

@@ -59,12 +59,28 @@ public class Dispatcher {
     workAvailable();
   }
 
+  /** Worker slots were freed (after the commit). */
+  void onWorkerRoom(
+      @Observes(during = TransactionPhase.AFTER_SUCCESS) WorkRequestService.WorkerRoom event) {
+    workAvailable();
+  }
+
   /**
    * The database announced dispatchable work (NOTIFY, whichever replica or writer made it): new tag
    * classes may have come with it.
    */
   public void workAnnounced() {
-    tags.invalidate();
+    workAnnounced(true);
+  }
+
+  /**
+   * {@link #workAnnounced()}; {@code newClasses} false when every announcement named a tag class
+   * this replica already has (the trigger names it), so the pass needs not read the classes.
+   */
+  public void workAnnounced(boolean newClasses) {
+    if (newClasses) {
+      tags.invalidate();
+    }
     workAvailable();
   }
 
@@ -105,6 +121,7 @@ public class Dispatcher {
    */
   void deliver(DispatchService.Round round) {
     Set<Long> pushed = new HashSet<>();
+    java.util.List<DispatchService.Assigned> lost = new java.util.ArrayList<>();
     for (DispatchService.Assigned x : round.assigned()) {
       AssignmentView a = x.assignment();
       AgentChannel channel = sessions.get(x.workerId()).orElse(null);
@@ -114,9 +131,14 @@ public class Dispatcher {
           LOG.debugf("assigned %s/%s to worker %d", a.taskType(), a.taskName(), x.workerId());
         } else {
           LOG.warnf("worker %d went away before its assignment; released", x.workerId());
-          dispatch.release(a.workRequestId(), a.attempt(), x.workerId());
+          lost.add(x);
         }
       }
+    }
+    // one statement for all (a fleet that went away at once lost hundreds, released one by one)
+    dispatch.releaseAll(lost);
+    if (!lost.isEmpty()) {
+      workAvailable(); // the released work is pending again: other workers may take it
     }
     hungry.addAll(round.withRoom());
     full.removeAll(round.withRoom());
@@ -132,7 +154,41 @@ public class Dispatcher {
    * once per dispatch interval, every connected worker (whatever changed elsewhere: admin tags,
    * another replica). One pass is a handful of statements however many workers it serves.
    */
+  /**
+   * Adds to {@code ids} the hungry workers new work is offered to in this pass: at most {@link
+   * #TURN} of each worker class (workers of one class may take the same work, so if these get
+   * nothing the others would not either). Locking the rows of 200 idle workers to hand out the 10
+   * requests of one NOTIFY made every pass cost as much as a whole fleet's.
+   *
+   * @return the classes some hungry workers of which were left for a next turn
+   */
+  private Set<Object> takeTurn(Set<Long> ids, Set<Long> connected) {
+    Map<Object, Integer> taken = new HashMap<>();
+    Set<Object> left = new HashSet<>();
+    for (Long id : hungry) {
+      if (!connected.contains(id)) {
+        continue;
+      }
+      Object group = tags.groupOf(id);
+      if (group == null) {
+        ids.add(id); // its class is not known yet: the claim finds it out
+        continue;
+      }
+      int n = taken.merge(group, 1, Integer::sum);
+      if (n <= TURN) {
+        ids.add(id);
+      } else {
+        left.add(group);
+      }
+    }
+    return left;
+  }
+
+  /** At most this many hungry workers of one class are offered new work per pass. */
+  static final int TURN = 32;
+
   void dispatchAll() {
+    Set<Object> truncated = Set.of();
     Map<Long, AgentChannel> channels = new HashMap<>();
     for (AgentChannel c : sessions.all()) {
       channels.put(c.workerId(), c);
@@ -160,7 +216,7 @@ public class Dispatcher {
         it.remove();
       }
       if (workAvailable.getAndSet(false)) {
-        ids.addAll(hungry);
+        truncated = takeTurn(ids, channels.keySet());
       }
       ids.retainAll(channels.keySet());
     }
@@ -168,11 +224,24 @@ public class Dispatcher {
       return;
     }
     long started = System.nanoTime();
-    DispatchService.Round round = dispatch.claimFor(ids, Integer.MAX_VALUE);
+    DispatchService.Round round = dispatch.claimFor(ids, Integer.MAX_VALUE, true);
     long claimed = System.nanoTime();
     hungry.removeAll(ids);
     hungry.addAll(round.withRoom());
+    // held by a report batch's claim: it serves them, or leaves them with room (and wakes us)
+    hungry.addAll(round.skipped());
     deliver(round);
+    if (!truncated.isEmpty() && !round.assigned().isEmpty()) {
+      // a class whose whole turn took work may have more for its next turn; one whose turn left a
+      // worker with room has nothing more pending
+      Set<Object> more = new HashSet<>(truncated);
+      for (Long id : round.withRoom()) {
+        more.remove(tags.groupOf(id));
+      }
+      if (!more.isEmpty()) {
+        workAvailable();
+      }
+    }
     // where a pass spends its time, for the benchmark and the dashboards
     registry.timer("kiln_dispatch_claim").record(claimed - started, TimeUnit.NANOSECONDS);
     registry.timer("kiln_dispatch_push").record(System.nanoTime() - claimed, TimeUnit.NANOSECONDS);

@@ -32,6 +32,7 @@ public class ReportBatcher {
   @Inject AgentSessions sessions;
   @Inject Dispatcher dispatcher;
   @Inject SchedulerConfig config;
+  @Inject io.micrometer.core.instrument.MeterRegistry registry;
 
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private volatile boolean running;
@@ -94,9 +95,13 @@ public class ReportBatcher {
   private void apply(List<Pending> batch) {
     DispatchService.Completed done;
     try {
+      long started = System.nanoTime();
       done =
           dispatch.completeAndClaim(
               batch.stream().map(Pending::report).toList(), id -> sessions.get(id).isPresent());
+      registry
+          .timer("kiln_report_batch_transaction")
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       if (batch.size() == 1) {
         batch.get(0).done().completeExceptionally(e);
@@ -109,6 +114,8 @@ public class ReportBatcher {
       return;
     }
     dispatcher.deliver(done.round());
+    // held by a dispatch pass that saw them busy (this batch had not committed): offered again
+    done.round().skipped().forEach(dispatcher::markFree);
     for (int i = 0; i < batch.size(); i++) {
       WorkRequestService.Reported r = done.outcomes().get(i);
       if (r.error() == null) {

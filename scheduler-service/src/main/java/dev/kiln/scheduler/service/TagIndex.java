@@ -157,6 +157,11 @@ public class TagIndex {
     return out.stream().mapToLong(Long::longValue).toArray();
   }
 
+  /** Whether this tag class has been read (it is in the index). */
+  public boolean knows(long tagClassId) {
+    return requiredLabel.containsKey(tagClassId);
+  }
+
   /** The required tag values of a class, comma-separated (a metrics label). */
   public String requiredTagsOf(long tagClassId) {
     return requiredLabel.getOrDefault(tagClassId, "?");
@@ -205,6 +210,15 @@ public class TagIndex {
       out.put(id, k);
     }
     return out;
+  }
+
+  /**
+   * The effective class (with its kind) a worker had at its last claim, as a key that equal classes
+   * share; null when it has not been claimed for yet.
+   */
+  public Object groupOf(long workerId) {
+    Known k = known.get(workerId);
+    return k == null ? null : java.util.List.of(k.kind(), k.workerClass());
   }
 
   /** Forgets a worker's cached class (it disconnected). */

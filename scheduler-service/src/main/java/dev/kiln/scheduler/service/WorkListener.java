@@ -25,6 +25,7 @@ public class WorkListener {
 
   @Inject AgroalDataSource dataSource;
   @Inject Dispatcher dispatcher;
+  @Inject TagIndex tags;
 
   private volatile boolean running;
   private Thread thread;
@@ -43,6 +44,24 @@ public class WorkListener {
     }
   }
 
+  /**
+   * Whether a notification names a tag class this replica has not read (or none: an older trigger,
+   * or work without a class), so the tag index must look before the next claim.
+   */
+  private boolean newClasses(PGNotification[] notifications) {
+    for (PGNotification n : notifications) {
+      String payload = n.getParameter();
+      try {
+        if (payload == null || payload.isEmpty() || !tags.knows(Long.parseLong(payload))) {
+          return true;
+        }
+      } catch (NumberFormatException e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void listen() {
     while (running) {
       try (Connection c = dataSource.getConnection()) {
@@ -55,7 +74,7 @@ public class WorkListener {
         while (running) {
           PGNotification[] n = pg.getNotifications(1_000);
           if (n != null && n.length > 0) {
-            dispatcher.workAnnounced();
+            dispatcher.workAnnounced(newClasses(n));
           }
         }
       } catch (SQLException | RuntimeException e) {

@@ -33,13 +33,25 @@ public class WorkRequestService {
   /** Fired inside a transaction that made work available; observed after commit. */
   public record WorkAvailable() {}
 
+  /**
+   * Fired inside a transaction that only freed worker slots (reports of requests outside any
+   * workflow, which end nothing else): the dispatcher looks again, the lifecycle router and the
+   * preparer have nothing new to do (waking them after every report batch cost a dozen statements).
+   */
+  public record WorkerRoom() {}
+
   @Inject WorkRequestRepository repository;
   @Inject WorkRequestEvents events;
   @Inject MeterRegistry registry;
   @Inject Event<WorkAvailable> workAvailable;
+  @Inject Event<WorkerRoom> workerRoom;
   @Inject LifecycleService lifecycle;
   @Inject LifecycleRepository lifecycleRepository;
   @Inject WorkerRepository workers;
+
+  private static boolean isWorkerRun(String taskType) {
+    return "worker".equals(taskType) || "signing".equals(taskType);
+  }
 
   /** Creates one work request (see {@link LifecycleService#create}). */
   @Transactional
@@ -235,7 +247,16 @@ public class WorkRequestService {
     for (LifecycleRepository.Changed c : changed) {
       completedCounter(c.taskType(), c.result()).increment();
     }
-    workAvailable.fire(new WorkAvailable()); // the workers have room again
+    boolean endsMore = false;
+    for (LifecycleRepository.Changed c : changed) {
+      // a workflow's child may end its workflow; a server task or callback lets the next go
+      endsMore |= c.rootId() != null || c.parentId() != null || !isWorkerRun(c.taskType());
+    }
+    if (endsMore) {
+      workAvailable.fire(new WorkAvailable()); // the workers have room again, and more
+    } else {
+      workerRoom.fire(new WorkerRoom()); // the workers have room again
+    }
     return out;
   }
 

@@ -1,0 +1,78 @@
+package dev.kiln.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Stream;
+
+/** CPU seconds of processes from /proc (Linux), for CPU time per unit of work in the benches. */
+final class ProcCpu {
+
+  private static final double TICKS = 100.0; // USER_HZ
+
+  private ProcCpu() {}
+
+  /** The stat fields after the command name (field 3 on), or null when the process is gone. */
+  private static String[] stat(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * User plus system CPU seconds of this process; with {@code reaped}, also of its children that
+   * ended (cutime, cstime).
+   */
+  static double seconds(long pid, boolean reaped) {
+    String[] f = pid < 0 ? null : stat(pid);
+    if (f == null) {
+      return 0;
+    }
+    // utime, stime, cutime, cstime are fields 14..17: 11..14 counted from field 3
+    double t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    if (reaped) {
+      t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+    return t / TICKS;
+  }
+
+  /** CPU seconds of a server and of its children, running and ended (PostgreSQL's backends). */
+  static double treeSeconds(long pid) {
+    if (pid < 0) {
+      return 0;
+    }
+    double total = seconds(pid, true);
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String[] f = stat(Long.parseLong(name));
+        if (f != null && Long.parseLong(f[1]) == pid) {
+          total += seconds(Long.parseLong(name), false);
+        }
+      }
+    } catch (IOException e) {
+      return total;
+    }
+    return total;
+  }
+
+  /** The postmaster of this connection's server: the parent of its backend. */
+  static long postmasterOf(Connection db) throws SQLException {
+    try (Statement s = db.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+      r.next();
+      String[] f = stat(r.getLong(1));
+      return f == null ? -1 : Long.parseLong(f[1]);
+    }
+  }
+}
