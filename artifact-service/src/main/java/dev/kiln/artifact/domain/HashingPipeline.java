@@ -36,9 +36,17 @@ public final class HashingPipeline {
 
     /**
      * The next chunk, or null at the end of the stream. The pipeline keeps the buffer (it reads it
-     * from its position to its limit on another thread later): the source must not reuse it.
+     * from its position to its limit on another thread later): the source must not reuse it until
+     * {@link #done} gives it back.
      */
     ByteBuffer next() throws IOException;
+
+    /**
+     * The pipeline no longer needs a chunk {@link #next} returned: it was written, or dropped.
+     * Called once per chunk, on any thread, before {@link #copy} returns or throws; a source whose
+     * buffers are pooled releases the chunk here. Nothing by default.
+     */
+    default void done(ByteBuffer chunk) {}
   }
 
   /**
@@ -88,15 +96,15 @@ public final class HashingPipeline {
    */
   public Result copy(Source in, WritableByteChannel out, long limit, MessageDigest digest)
       throws IOException {
-    Writer writer = new Writer(out);
+    Writer writer = new Writer(in, out);
     writers.execute(writer);
     boolean finished = false;
+    List<ByteBuffer> batch = new ArrayList<>();
     try {
       long read = 0;
       long written = 0;
       boolean overrun = false;
       IOException readFailure = null;
-      List<ByteBuffer> batch = new ArrayList<>();
       long batchSize = 0;
       while (true) {
         writer.throwIfFailed();
@@ -113,10 +121,12 @@ public final class HashingPipeline {
         int n = chunk.remaining();
         read += n;
         if (read > limit) {
+          in.done(chunk);
           overrun = true;
           break;
         }
         if (n == 0) {
+          in.done(chunk);
           continue;
         }
         if (digest != null) {
@@ -126,13 +136,16 @@ public final class HashingPipeline {
         batch.add(chunk);
         batchSize += n;
         if (batchSize >= batchBytes) {
-          writer.submit(batch);
+          List<ByteBuffer> full = batch;
           batch = new ArrayList<>();
           batchSize = 0;
+          writer.submit(full);
         }
       }
       if (!batch.isEmpty()) {
-        writer.submit(batch);
+        List<ByteBuffer> last = batch;
+        batch = new ArrayList<>();
+        writer.submit(last);
       }
       writer.finish();
       finished = true;
@@ -141,12 +154,22 @@ public final class HashingPipeline {
       if (!finished) {
         writer.cancel();
       }
+      giveBack(in, batch); // a batch that never reached the writer
     }
+  }
+
+  /** Gives the chunks of a batch back to their source. */
+  private static void giveBack(Source in, List<ByteBuffer> batch) {
+    for (ByteBuffer chunk : batch) {
+      in.done(chunk);
+    }
+    batch.clear();
   }
 
   /** Writes the submitted batches in order, on its own thread. */
   private final class Writer implements Runnable {
 
+    private final Source in;
     private final WritableByteChannel out;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -156,8 +179,17 @@ public final class HashingPipeline {
     private boolean done;
     private Throwable failure;
 
-    Writer(WritableByteChannel out) {
+    Writer(Source in, WritableByteChannel out) {
+      this.in = in;
       this.out = out;
+    }
+
+    /** Gives back the chunks of every batch still queued and empties the queue; under the lock. */
+    private void dropQueued() {
+      for (List<ByteBuffer> batch : queue) {
+        giveBack(in, batch);
+      }
+      queue.clear();
     }
 
     @Override
@@ -177,26 +209,33 @@ public final class HashingPipeline {
           } finally {
             lock.unlock();
           }
-          write(batch);
-          lock.lock();
           try {
-            queue.poll();
-            changed.signalAll();
+            write(batch);
           } finally {
-            lock.unlock();
+            lock.lock();
+            try {
+              if (queue.peek() == batch) {
+                queue.poll();
+              }
+              giveBack(in, batch);
+              changed.signalAll();
+            } finally {
+              lock.unlock();
+            }
           }
         }
       } catch (Throwable t) {
         lock.lock();
         try {
           failure = t;
-          queue.clear();
+          dropQueued();
         } finally {
           lock.unlock();
         }
       } finally {
         lock.lock();
         try {
+          dropQueued(); // cancelled: what was still queued is not written
           done = true;
           changed.signalAll();
         } finally {
@@ -231,6 +270,9 @@ public final class HashingPipeline {
         while (queue.size() >= maxBatches && failure == null && !done) {
           changed.await();
         }
+        if (failure != null || done) {
+          giveBack(in, batch);
+        }
         throwIfFailedLocked();
         if (done) {
           throw new IllegalStateException("the writer ended early");
@@ -238,6 +280,7 @@ public final class HashingPipeline {
         queue.add(batch);
         changed.signalAll();
       } catch (InterruptedException e) {
+        giveBack(in, batch);
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for the writer");
       } finally {
@@ -286,7 +329,6 @@ public final class HashingPipeline {
       lock.lock();
       try {
         cancelled = true;
-        queue.clear();
         changed.signalAll();
         while (!done) {
           changed.awaitUninterruptibly();
