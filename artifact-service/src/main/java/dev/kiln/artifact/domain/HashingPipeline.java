@@ -98,63 +98,90 @@ public final class HashingPipeline {
       throws IOException {
     Writer writer = new Writer(in, out);
     writers.execute(writer);
+    Copy copy = new Copy(in, writer, limit, digest);
     boolean finished = false;
-    List<ByteBuffer> batch = new ArrayList<>();
     try {
-      long read = 0;
-      long written = 0;
-      boolean overrun = false;
-      IOException readFailure = null;
-      long batchSize = 0;
-      while (true) {
-        writer.throwIfFailed();
-        ByteBuffer chunk;
-        try {
-          chunk = in.next();
-        } catch (IOException e) {
-          readFailure = e;
-          break;
-        }
-        if (chunk == null) {
-          break;
-        }
-        int n = chunk.remaining();
-        read += n;
-        if (read > limit) {
-          in.done(chunk);
-          overrun = true;
-          break;
-        }
-        if (n == 0) {
-          in.done(chunk);
-          continue;
-        }
-        if (digest != null) {
-          digest.update(chunk.duplicate());
-        }
-        written += n;
-        batch.add(chunk);
-        batchSize += n;
-        if (batchSize >= batchBytes) {
-          List<ByteBuffer> full = batch;
-          batch = new ArrayList<>();
-          batchSize = 0;
-          writer.submit(full);
-        }
-      }
-      if (!batch.isEmpty()) {
-        List<ByteBuffer> last = batch;
-        batch = new ArrayList<>();
-        writer.submit(last);
-      }
+      // the loop runs once per upload, so the JIT compiles the step it calls, not the loop: the
+      // loop stays interpreted (an OSR compilation needs tens of thousands of iterations)
+      while (copy.step()) {}
+      copy.flush();
       writer.finish();
       finished = true;
-      return new Result(read, written, overrun, readFailure);
+      return new Result(copy.read, copy.written, copy.overrun, copy.readFailure);
     } finally {
       if (!finished) {
         writer.cancel();
       }
-      giveBack(in, batch); // a batch that never reached the writer
+      giveBack(in, copy.batch); // a batch that never reached the writer
+    }
+  }
+
+  /** The hashing side of one copy: takes, hashes and batches the chunks. */
+  private final class Copy {
+
+    private final Source in;
+    private final Writer writer;
+    private final long limit;
+    private final MessageDigest digest;
+    long read;
+    long written;
+    boolean overrun;
+    IOException readFailure;
+    List<ByteBuffer> batch = new ArrayList<>();
+    private long batchSize;
+
+    Copy(Source in, Writer writer, long limit, MessageDigest digest) {
+      this.in = in;
+      this.writer = writer;
+      this.limit = limit;
+      this.digest = digest;
+    }
+
+    /** Takes one chunk; false at the end of the source, at a read failure or past the limit. */
+    boolean step() throws IOException {
+      writer.throwIfFailed();
+      ByteBuffer chunk;
+      try {
+        chunk = in.next();
+      } catch (IOException e) {
+        readFailure = e;
+        return false;
+      }
+      if (chunk == null) {
+        return false;
+      }
+      int n = chunk.remaining();
+      read += n;
+      if (read > limit) {
+        in.done(chunk);
+        overrun = true;
+        return false;
+      }
+      if (n == 0) {
+        in.done(chunk);
+        return true;
+      }
+      if (digest != null) {
+        digest.update(chunk.duplicate());
+      }
+      written += n;
+      batch.add(chunk);
+      batchSize += n;
+      if (batchSize >= batchBytes) {
+        flush();
+      }
+      return true;
+    }
+
+    /** Hands the batch being filled to the writer. */
+    void flush() throws IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<ByteBuffer> full = batch;
+      batch = new ArrayList<>();
+      batchSize = 0;
+      writer.submit(full);
     }
   }
 
@@ -184,6 +211,38 @@ public final class HashingPipeline {
       this.out = out;
     }
 
+    /** Writes the next batch; false when there is none left to write. */
+    private boolean writeNext() throws IOException {
+      List<ByteBuffer> batch;
+      lock.lock();
+      try {
+        while (queue.isEmpty() && !ended && !cancelled) {
+          changed.awaitUninterruptibly();
+        }
+        if (cancelled || queue.isEmpty()) {
+          return false;
+        }
+        batch = queue.peek();
+      } finally {
+        lock.unlock();
+      }
+      try {
+        write(batch);
+      } finally {
+        lock.lock();
+        try {
+          if (queue.peek() == batch) {
+            queue.poll();
+          }
+          giveBack(in, batch);
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+      return true;
+    }
+
     /** Gives back the chunks of every batch still queued and empties the queue; under the lock. */
     private void dropQueued() {
       for (List<ByteBuffer> batch : queue) {
@@ -195,35 +254,8 @@ public final class HashingPipeline {
     @Override
     public void run() {
       try {
-        while (true) {
-          List<ByteBuffer> batch;
-          lock.lock();
-          try {
-            while (queue.isEmpty() && !ended && !cancelled) {
-              changed.awaitUninterruptibly();
-            }
-            if (cancelled || queue.isEmpty()) {
-              return;
-            }
-            batch = queue.peek();
-          } finally {
-            lock.unlock();
-          }
-          try {
-            write(batch);
-          } finally {
-            lock.lock();
-            try {
-              if (queue.peek() == batch) {
-                queue.poll();
-              }
-              giveBack(in, batch);
-              changed.signalAll();
-            } finally {
-              lock.unlock();
-            }
-          }
-        }
+        // as in copy: the loop runs once per upload, the JIT compiles the step
+        while (writeNext()) {}
       } catch (Throwable t) {
         lock.lock();
         try {

@@ -35,12 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #install} puts this handler into the pipeline on the event loop as soon as the
  * request's head has been routed, before any byte of the body was decoded; it passes on to Vert.x
  * only the end of the body (an empty {@link LastHttpContent}, with the trailers), then leaves the
- * pipeline, so the next request of the connection is Vert.x's alone. At most about {@value
- * #HIGH_WATER_MARK} bytes wait for the worker thread: the channel stops reading then ({@code
- * autoRead} off) and reads again once no more than {@value #LOW_WATER_MARK} wait, so TCP flow
- * control slows the client down to the pace of the disk. Once closed, or when nobody claimed it
- * before the response ended (the request was refused before its body was read), it drops what
- * arrives until the end of the body.
+ * pipeline, so the next request of the connection is Vert.x's alone (meanwhile the socket is read
+ * into the larger buffers of {@link UploadReadAllocator}). At most about {@value #HIGH_WATER_MARK}
+ * bytes wait for the worker thread: the channel stops reading then ({@code autoRead} off) and reads
+ * again once no more than {@value #LOW_WATER_MARK} wait, so TCP flow control slows the client down
+ * to the pace of the disk. Once closed, or when nobody claimed it before the response ended (the
+ * request was refused before its body was read), it drops what arrives until the end of the body.
  */
 final class NettyRequestBody extends ChannelInboundHandlerAdapter implements UploadBody {
 
@@ -98,6 +98,7 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
     }
     NettyRequestBody body = new NettyRequestBody(channel, request);
     pipeline.addBefore(VERTX_HANDLER, HANDLER, body);
+    channel.config().setAllocator(new UploadReadAllocator(channel.config().getAllocator()));
     return Optional.of(body);
   }
 
@@ -198,6 +199,9 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
       lock.unlock();
     }
     ctx.pipeline().remove(this);
+    if (channel.config().getAllocator() instanceof UploadReadAllocator reads) {
+      channel.config().setAllocator(reads.connection());
+    }
     if (resume) {
       channel.config().setAutoRead(true); // the next request is Vert.x's to read
     }
