@@ -57,7 +57,7 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
   static final int LOW_WATER_MARK = 1 << 20;
 
   private final Channel channel;
-  private final HttpServerRequest request;
+  private final Runnable writeContinue;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
@@ -72,10 +72,10 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
   private boolean removed;
   private Throwable failure;
 
-  private NettyRequestBody(Channel channel, HttpServerRequest request) {
+  private NettyRequestBody(Channel channel, boolean expectsContinue, Runnable writeContinue) {
     this.channel = channel;
-    this.request = request;
-    this.expectsContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
+    this.expectsContinue = expectsContinue;
+    this.writeContinue = writeContinue;
   }
 
   /**
@@ -96,10 +96,24 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
         || pipeline.get(HANDLER) != null) {
       return Optional.empty();
     }
-    NettyRequestBody body = new NettyRequestBody(channel, request);
-    pipeline.addBefore(VERTX_HANDLER, HANDLER, body);
+    return Optional.of(
+        attach(
+            channel,
+            "100-continue".equalsIgnoreCase(request.getHeader("Expect")),
+            () -> request.response().writeContinue()));
+  }
+
+  /**
+   * Puts a body handler before Vert.x's handler of a channel; on its event loop.
+   *
+   * @param writeContinue answers {@code 100 Continue}, run on the event loop before the first read
+   *     when {@code expectsContinue}
+   */
+  static NettyRequestBody attach(Channel channel, boolean expectsContinue, Runnable writeContinue) {
+    NettyRequestBody body = new NettyRequestBody(channel, expectsContinue, writeContinue);
+    channel.pipeline().addBefore(VERTX_HANDLER, HANDLER, body);
     channel.config().setAllocator(new UploadReadAllocator(channel.config().getAllocator()));
-    return Optional.of(body);
+    return body;
   }
 
   /**
@@ -229,7 +243,7 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
     if (expectsContinue) {
       // the client waits for this before it sends the body: only now that it is wanted
       expectsContinue = false;
-      channel.eventLoop().execute(() -> request.response().writeContinue());
+      channel.eventLoop().execute(writeContinue);
     }
     ByteBuf data;
     ByteBuffer chunk;
