@@ -4,10 +4,13 @@ import static dev.kiln.artifact.Fixtures.ADMIN;
 import static dev.kiln.artifact.Fixtures.createOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kiln.artifact.rest.ArtifactResource;
 import dev.kiln.infra.KilnInfraTestResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,6 +38,13 @@ class LargeUploadTest {
   @TestHTTPResource("/")
   URL base;
 
+  @Inject MeterRegistry registry;
+
+  /** How many upload bodies the service read straight from the connection's buffers so far. */
+  private double connectionBodies() {
+    return registry.counter(ArtifactResource.UPLOAD_BODIES, "reader", "connection").count();
+  }
+
   @Test
   void aLargeFileIsStreamedInAndOut() throws Exception {
     long seed = System.nanoTime();
@@ -53,6 +63,7 @@ class LargeUploadTest {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
+    double before = connectionBodies();
     HttpResponse<String> put =
         http.send(
             HttpRequest.newBuilder(file)
@@ -67,6 +78,8 @@ class LargeUploadTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(201, put.statusCode(), put.body());
+    // HTTP/1.1: the body was taken from the connection's own buffers, not Vert.x's copies
+    assertEquals(before + 1, connectionBodies());
 
     HttpResponse<InputStream> get =
         http.send(

@@ -61,7 +61,9 @@ public final class ArtifactBench {
     Path root = Platform.findRoot();
     Path dir = Files.createDirectories(root.resolve("bench/target/artifacts-run"));
     Path source = dir.resolve("input.bin");
-    System.out.printf("bench: writing a %d MiB file of random bytes%n", size >> 20);
+    System.out.printf(
+        "bench: writing a %d MiB file of random bytes (load average %s)%n",
+        size >> 20, loadAverage());
     String sha256 = writeRandom(source, size);
 
     try (LocalInfra infra = LocalInfra.start(InfraSettings.ephemeral(dir.resolve("infra")));
@@ -241,14 +243,15 @@ public final class ArtifactBench {
           downloadRatios[round] = cps[round] / durableDownloads[round];
           System.out.printf(
               "bench: %s %d: cp+sync %.0f MiB/s, upload %.0f MiB/s, download+sync %.0f MiB/s"
-                  + " (download alone %.0f MiB/s): ratio %.2f%n",
+                  + " (download alone %.0f MiB/s): ratio %.2f (load average %s)%n",
               warmup ? "warm-up round (not counted)" : "round",
               warmup ? warmups : round + 1,
               mib(size, cps[round]),
               mib(size, uploads[round]),
               mib(size, durableDownloads[round]),
               mib(size, downloads[round]),
-              ratios[round]);
+              ratios[round],
+              loadAverage());
         }
         long peak = service.peakRssMib().orElse(-1L);
         double ratio = median(ratios);
@@ -288,6 +291,10 @@ public final class ArtifactBench {
             "bench: without any sync, against cp into the page cache (in-kernel copy): download"
                 + " %.2f%n",
             median(cacheCps) / median(downloads));
+        System.out.printf(
+            "bench: load average at the end %s (1, 5, 15 min; 2 cores: above ~1 the wall-clock"
+                + " figures are the machine's, compare the CPU seconds)%n",
+            loadAverage());
         System.out.printf("throughput_vs_cp=%.2f peak_rss_mb=%d%n", ratio, peak);
       }
     } finally {
@@ -305,6 +312,16 @@ public final class ArtifactBench {
   }
 
   private static final String JIT = "jit";
+
+  /** The machine's load averages over 1, 5 and 15 minutes, from /proc/loadavg. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
 
   /**
    * CPU seconds a process's threads used so far, by kind: the JIT compilers, GC, the Vert.x event

@@ -36,9 +36,17 @@ public final class HashingPipeline {
 
     /**
      * The next chunk, or null at the end of the stream. The pipeline keeps the buffer (it reads it
-     * from its position to its limit on another thread later): the source must not reuse it.
+     * from its position to its limit on another thread later): the source must not reuse it until
+     * {@link #done} gives it back.
      */
     ByteBuffer next() throws IOException;
+
+    /**
+     * The pipeline no longer needs a chunk {@link #next} returned: it was written, or dropped.
+     * Called once per chunk, on any thread, before {@link #copy} returns or throws; a source whose
+     * buffers are pooled releases the chunk here. Nothing by default.
+     */
+    default void done(ByteBuffer chunk) {}
   }
 
   /**
@@ -88,65 +96,107 @@ public final class HashingPipeline {
    */
   public Result copy(Source in, WritableByteChannel out, long limit, MessageDigest digest)
       throws IOException {
-    Writer writer = new Writer(out);
+    Writer writer = new Writer(in, out);
     writers.execute(writer);
+    Copy copy = new Copy(in, writer, limit, digest);
     boolean finished = false;
     try {
-      long read = 0;
-      long written = 0;
-      boolean overrun = false;
-      IOException readFailure = null;
-      List<ByteBuffer> batch = new ArrayList<>();
-      long batchSize = 0;
-      while (true) {
-        writer.throwIfFailed();
-        ByteBuffer chunk;
-        try {
-          chunk = in.next();
-        } catch (IOException e) {
-          readFailure = e;
-          break;
-        }
-        if (chunk == null) {
-          break;
-        }
-        int n = chunk.remaining();
-        read += n;
-        if (read > limit) {
-          overrun = true;
-          break;
-        }
-        if (n == 0) {
-          continue;
-        }
-        if (digest != null) {
-          digest.update(chunk.duplicate());
-        }
-        written += n;
-        batch.add(chunk);
-        batchSize += n;
-        if (batchSize >= batchBytes) {
-          writer.submit(batch);
-          batch = new ArrayList<>();
-          batchSize = 0;
-        }
-      }
-      if (!batch.isEmpty()) {
-        writer.submit(batch);
-      }
+      // the loop runs once per upload, so the JIT compiles the step it calls, not the loop: the
+      // loop stays interpreted (an OSR compilation needs tens of thousands of iterations)
+      while (copy.step()) {}
+      copy.flush();
       writer.finish();
       finished = true;
-      return new Result(read, written, overrun, readFailure);
+      return new Result(copy.read, copy.written, copy.overrun, copy.readFailure);
     } finally {
       if (!finished) {
         writer.cancel();
       }
+      giveBack(in, copy.batch); // a batch that never reached the writer
     }
+  }
+
+  /** The hashing side of one copy: takes, hashes and batches the chunks. */
+  private final class Copy {
+
+    private final Source in;
+    private final Writer writer;
+    private final long limit;
+    private final MessageDigest digest;
+    long read;
+    long written;
+    boolean overrun;
+    IOException readFailure;
+    List<ByteBuffer> batch = new ArrayList<>();
+    private long batchSize;
+
+    Copy(Source in, Writer writer, long limit, MessageDigest digest) {
+      this.in = in;
+      this.writer = writer;
+      this.limit = limit;
+      this.digest = digest;
+    }
+
+    /** Takes one chunk; false at the end of the source, at a read failure or past the limit. */
+    boolean step() throws IOException {
+      writer.throwIfFailed();
+      ByteBuffer chunk;
+      try {
+        chunk = in.next();
+      } catch (IOException e) {
+        readFailure = e;
+        return false;
+      }
+      if (chunk == null) {
+        return false;
+      }
+      int n = chunk.remaining();
+      read += n;
+      if (read > limit) {
+        in.done(chunk);
+        overrun = true;
+        return false;
+      }
+      if (n == 0) {
+        in.done(chunk);
+        return true;
+      }
+      if (digest != null) {
+        digest.update(chunk.duplicate());
+      }
+      written += n;
+      batch.add(chunk);
+      batchSize += n;
+      if (batchSize >= batchBytes) {
+        flush();
+      }
+      return true;
+    }
+
+    /** Hands the batch being filled to the writer. */
+    void flush() throws IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<ByteBuffer> full = batch;
+      batch = new ArrayList<>();
+      batchSize = 0;
+      writer.submit(full);
+    }
+  }
+
+  /** Gives the chunks of a batch back to their source. */
+  private static void giveBack(Source in, List<ByteBuffer> batch) {
+    for (ByteBuffer chunk : batch) {
+      in.done(chunk);
+    }
+    batch.clear();
   }
 
   /** Writes the submitted batches in order, on its own thread. */
   private final class Writer implements Runnable {
 
+    private final Source in;
     private final WritableByteChannel out;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -156,47 +206,68 @@ public final class HashingPipeline {
     private boolean done;
     private Throwable failure;
 
-    Writer(WritableByteChannel out) {
+    Writer(Source in, WritableByteChannel out) {
+      this.in = in;
       this.out = out;
+    }
+
+    /** Writes the next batch; false when there is none left to write. */
+    private boolean writeNext() throws IOException {
+      List<ByteBuffer> batch;
+      lock.lock();
+      try {
+        while (queue.isEmpty() && !ended && !cancelled) {
+          changed.awaitUninterruptibly();
+        }
+        if (cancelled || queue.isEmpty()) {
+          return false;
+        }
+        batch = queue.peek();
+      } finally {
+        lock.unlock();
+      }
+      try {
+        write(batch);
+      } finally {
+        lock.lock();
+        try {
+          if (queue.peek() == batch) {
+            queue.poll();
+          }
+          giveBack(in, batch);
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+      return true;
+    }
+
+    /** Gives back the chunks of every batch still queued and empties the queue; under the lock. */
+    private void dropQueued() {
+      for (List<ByteBuffer> batch : queue) {
+        giveBack(in, batch);
+      }
+      queue.clear();
     }
 
     @Override
     public void run() {
       try {
-        while (true) {
-          List<ByteBuffer> batch;
-          lock.lock();
-          try {
-            while (queue.isEmpty() && !ended && !cancelled) {
-              changed.awaitUninterruptibly();
-            }
-            if (cancelled || queue.isEmpty()) {
-              return;
-            }
-            batch = queue.peek();
-          } finally {
-            lock.unlock();
-          }
-          write(batch);
-          lock.lock();
-          try {
-            queue.poll();
-            changed.signalAll();
-          } finally {
-            lock.unlock();
-          }
-        }
+        // as in copy: the loop runs once per upload, the JIT compiles the step
+        while (writeNext()) {}
       } catch (Throwable t) {
         lock.lock();
         try {
           failure = t;
-          queue.clear();
+          dropQueued();
         } finally {
           lock.unlock();
         }
       } finally {
         lock.lock();
         try {
+          dropQueued(); // cancelled: what was still queued is not written
           done = true;
           changed.signalAll();
         } finally {
@@ -231,6 +302,9 @@ public final class HashingPipeline {
         while (queue.size() >= maxBatches && failure == null && !done) {
           changed.await();
         }
+        if (failure != null || done) {
+          giveBack(in, batch);
+        }
         throwIfFailedLocked();
         if (done) {
           throw new IllegalStateException("the writer ended early");
@@ -238,6 +312,7 @@ public final class HashingPipeline {
         queue.add(batch);
         changed.signalAll();
       } catch (InterruptedException e) {
+        giveBack(in, batch);
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for the writer");
       } finally {
@@ -286,7 +361,6 @@ public final class HashingPipeline {
       lock.lock();
       try {
         cancelled = true;
-        queue.clear();
         changed.signalAll();
         while (!done) {
           changed.awaitUninterruptibly();

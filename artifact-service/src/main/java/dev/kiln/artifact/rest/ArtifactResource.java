@@ -1,7 +1,6 @@
 package dev.kiln.artifact.rest;
 
 import dev.kiln.artifact.config.ArtifactConfig;
-import dev.kiln.artifact.domain.HashingPipeline;
 import dev.kiln.artifact.service.ArtifactFile;
 import dev.kiln.artifact.service.ArtifactService;
 import dev.kiln.artifact.service.ArtifactView;
@@ -16,7 +15,9 @@ import dev.kiln.artifact.transfer.TarStream;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.common.problem.Problem;
 import dev.kiln.common.rest.BearerTokenFilter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -46,10 +47,17 @@ import org.jboss.resteasy.reactive.PathPart;
 @Produces(MediaType.APPLICATION_JSON)
 public class ArtifactResource {
 
+  /**
+   * Upload bodies by reader: {@code connection} ({@link NettyRequestBody}) or {@code vertx} ({@link
+   * RequestBodyStream}).
+   */
+  public static final String UPLOAD_BODIES = "kiln_artifact_upload_bodies_total";
+
   @Inject ArtifactService artifacts;
   @Inject FileTransferService transfers;
   @Inject ResumableUploads resumable;
   @Inject ArtifactConfig config;
+  @Inject MeterRegistry registry;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -83,7 +91,8 @@ public class ArtifactResource {
 
   /**
    * Uploads the content of a declared file, whole or in chunks. The body is read from the
-   * connection with back-pressure (see {@link RequestBodyStream}), not as an entity.
+   * connection with back-pressure (see {@link NettyRequestBody}, {@link RequestBodyStream}), not as
+   * an entity.
    *
    * <p>Without {@code Content-Range} the body is the whole content: 201 when it completes the file,
    * 200 when the file was complete already, 409 when the content is not the declared one.
@@ -106,12 +115,11 @@ public class ArtifactResource {
       @PathParam("id") long id,
       @PathParam("path") String path,
       @Context HttpServerRequest request,
+      @Context RoutingContext routing,
       @Context ContainerRequestContext ctx,
       @Context UriInfo uri) {
     String contentRange = request.getHeader(ContentRange.HEADER);
-    try (RequestBodyStream stream =
-        new RequestBodyStream(request, config.uploadIdleTimeout().toMillis())) {
-      HashingPipeline.Source body = stream; // the received buffers themselves, not a copy
+    try (UploadBody body = body(request, routing)) {
       if (contentRange == null) {
         UploadResult result = transfers.upload(id, path, body, BearerTokenFilter.caller(ctx));
         return Response.status(result.newlyComplete() ? 201 : 200).entity(result.file()).build();
@@ -146,6 +154,20 @@ public class ArtifactResource {
           .header("Range", ContentRange.receivedRange(refused.received()))
           .build();
     }
+  }
+
+  /**
+   * The body of an upload: the connection's own buffers when {@link UploadBodyRoute} took the body
+   * over from Vert.x (HTTP/1.x), else Vert.x's copies of them ({@link RequestBodyStream}).
+   */
+  private UploadBody body(HttpServerRequest request, RoutingContext routing) {
+    long timeout = config.uploadIdleTimeout().toMillis();
+    NettyRequestBody direct = routing == null ? null : routing.get(UploadBodyRoute.BODY);
+    registry.counter(UPLOAD_BODIES, "reader", direct != null ? "connection" : "vertx").increment();
+    if (direct != null) {
+      return direct.claim(timeout);
+    }
+    return new RequestBodyStream(request, timeout);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.kiln.artifact.rest;
 
-import dev.kiln.artifact.domain.HashingPipeline;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +27,7 @@ import java.util.ArrayDeque;
  * buffers themselves: Vert.x gives each request handler a heap copy of the connection's pooled
  * buffers, so they are the reader's to keep.
  */
-final class RequestBodyStream extends InputStream implements HashingPipeline.Source {
+final class RequestBodyStream extends InputStream implements UploadBody {
 
   /** Pause the connection when this many bytes wait to be read. */
   static final int HIGH_WATER_MARK = 1 << 20;
