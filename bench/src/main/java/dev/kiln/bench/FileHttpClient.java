@@ -16,9 +16,9 @@ import java.util.Locale;
  * file from the page cache to the socket with {@code sendfile} ({@link FileChannel#transferTo}), a
  * download reads the body into a 4 MiB direct buffer and writes it to the file, flushing what it
  * wrote every 32 MiB on another thread meanwhile (as the service does with an upload), then fsyncs
- * it, so the copy is on disk when it returns. curl writes what it receives in 16 KiB pieces and spends
- * more CPU on a download than the service does; this client copies no byte in user space, so what
- * the benchmark times is the service. It speaks only what the benchmark needs: a {@code
+ * it, so the copy is on disk when it returns. curl writes what it receives in 16 KiB pieces and
+ * spends more CPU on a download than the service does; this client copies no byte in user space, so
+ * what the benchmark times is the service. It speaks only what the benchmark needs: a {@code
  * Content-Length} answer (no chunked encoding), no TLS, no redirects.
  */
 final class FileHttpClient {
@@ -134,9 +134,9 @@ final class FileHttpClient {
 
   /**
    * Flushes ({@code fdatasync}) what was written of the downloaded copy so far on another thread
-   * while the download goes on, one flush at a time, so that the disk works during the transfer
-   * and the final fsync waits for the last bytes only: what the artifact service does with an
-   * upload ({@code EarlyFlushChannel}). A failed flush fails the download.
+   * while the download goes on, one flush at a time, so that the disk works during the transfer and
+   * the final fsync waits for the last bytes only: what the artifact service does with an upload
+   * ({@code EarlyFlushChannel}). A failed flush fails the download.
    */
   private static final class EarlyFlush {
 
