@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,10 +80,16 @@ public final class WorkflowBench {
       scheduler.put("KILN_SCHEDULER_PORT", String.valueOf(schedulerPort));
       scheduler.put("KILN_ARTIFACT_URL", "http://127.0.0.1:" + artifactPort);
       scheduler.put("KILN_LEASE_DURATION", "600s");
-      // Preparation resolves two lookups per build: smaller passes keep each lookup call short on
-      // a loaded machine (a pass holds its connection while it waits).
-      scheduler.put("KILN_SCHEDULER_PREPARATION_BATCH_SIZE", "50");
+      // Preparation resolves two lookups per build, a pass's lookups in one call that reads the
+      // environments set-based: passes of 250 keep the dispatcher fed while the next is prepared.
+      scheduler.put("KILN_SCHEDULER_PREPARATION_BATCH_SIZE", "250");
       scheduler.put("KILN_SCHEDULER_LOOKUP_TIMEOUT", "30s");
+      // The bench's N builds have N distinct architectures, so N tag classes and agents that each
+      // provide N arch: tags: the dashboards' gauges (DispatchMetrics, one row per required tag
+      // set and per arch: tag) would have 4N rows, re-registered every 10 s, which took 17% of the
+      // scheduler's CPU in a 10,000-build run. A real deployment has a dozen architectures; sample
+      // them once a minute here.
+      scheduler.put("KILN_SCHEDULER_QUEUE_METRICS_INTERVAL", "60s");
       Map<String, String> artifact = new HashMap<>(common);
       artifact.put("KILN_ARTIFACT_PORT", String.valueOf(artifactPort));
       artifact.put("KILN_ARTIFACT_STORE_DIR", dir.resolve("artifact-store").toString());
@@ -90,13 +97,15 @@ public final class WorkflowBench {
       workflow.put("KILN_WORKFLOW_PORT", String.valueOf(workflowPort));
       workflow.put("KILN_SCHEDULER_URL", "http://127.0.0.1:" + schedulerPort);
       workflow.put("KILN_ARTIFACT_URL", "http://127.0.0.1:" + artifactPort);
-      List<String> jvm = List.of("-Xmx768m", "-XX:+UseSerialGC");
       try (ServiceProcess s =
-              ServiceProcess.start(root, Platform.SCHEDULER, schedulerPort, scheduler, dir, jvm);
+              ServiceProcess.start(
+                  root, Platform.SCHEDULER, schedulerPort, scheduler, dir, jvm(dir, "scheduler"));
           ServiceProcess a =
-              ServiceProcess.start(root, Platform.ARTIFACT, artifactPort, artifact, dir, jvm);
+              ServiceProcess.start(
+                  root, Platform.ARTIFACT, artifactPort, artifact, dir, jvm(dir, "artifact"));
           ServiceProcess w =
-              ServiceProcess.start(root, Platform.WORKFLOW, workflowPort, workflow, dir, jvm)) {
+              ServiceProcess.start(
+                  root, Platform.WORKFLOW, workflowPort, workflow, dir, jvm(dir, "workflow"))) {
         for (ServiceProcess p : List.of(s, a, w)) {
           p.awaitReady(Duration.ofSeconds(240));
         }
@@ -139,7 +148,7 @@ public final class WorkflowBench {
           architectures.add(String.format("bench%05d", i));
         }
         long setup = System.nanoTime();
-        Semaphore inFlight = new Semaphore(16);
+        Semaphore inFlight = new Semaphore(32);
         List<CompletableFuture<?>> items = new ArrayList<>();
         for (String arch : architectures) {
           inFlight.acquire();
@@ -164,6 +173,7 @@ public final class WorkflowBench {
         tags.addAll(List.of("task:worker:sbuild:v1", "executor:unshare", "tool:sbuild"));
         architectures.forEach(x -> tags.add("arch:" + x));
         AtomicLong assigned = new AtomicLong();
+        Map<Long, Integer> assignments = new ConcurrentHashMap<>();
         AtomicLong failures = new AtomicLong();
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
@@ -175,6 +185,7 @@ public final class WorkflowBench {
                   concurrency,
                   tags,
                   assigned,
+                  assignments,
                   failures));
         }
 
@@ -184,6 +195,7 @@ public final class WorkflowBench {
           archJson.append(i == 0 ? "" : ",").append('"').append(architectures.get(i)).append('"');
         }
         archJson.append(']');
+        double[] cpuBefore = {cpu(s.pid()), cpu(a.pid()), cpu(w.pid())};
         long t0 = System.nanoTime();
         long id =
             post(
@@ -225,12 +237,56 @@ public final class WorkflowBench {
           Thread.sleep(250);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
+        double[] cpuUsed = {
+          cpu(s.pid()) - cpuBefore[0], cpu(a.pid()) - cpuBefore[1], cpu(w.pid()) - cpuBefore[2]
+        };
         long peak = w.peakRssMib().orElse(-1L);
         if (done == null) {
           System.out.println("bench: the workflow did not finish; logs in " + dir);
         }
         JsonNode graph = get(sched + "/api/v1/workflows/" + id + "/graph", admin);
         int children = graph.path("nodes").size();
+        // Every child completed exactly once: counts through the API, by task type and end.
+        Map<String, Integer> ends = new java.util.TreeMap<>();
+        int superseded = 0;
+        for (JsonNode node : graph.path("nodes")) {
+          if (node.path("id").asLong() == id) {
+            children--; // the root itself, if the view lists it
+            continue;
+          }
+          if (node.hasNonNull("superseded_by")) {
+            superseded++;
+          }
+          ends.merge(
+              node.path("task_type").asText()
+                  + ":"
+                  + node.path("status").asText()
+                  + "/"
+                  + node.path("result").asText(),
+              1,
+              Integer::sum);
+        }
+        long twice = assignments.values().stream().filter(c -> c > 1).count();
+        int builds = ends.getOrDefault("worker:completed/success", 0);
+        boolean ok =
+            done != null
+                && "success".equals(done.path("result").asText())
+                && children == n + 3
+                && builds == n
+                && assignments.size() == n
+                && twice == 0
+                && superseded == 0
+                && ends.values().stream().mapToInt(Integer::intValue).sum() == children
+                && ends.entrySet().stream()
+                    .allMatch(e -> e.getKey().endsWith(":completed/success"));
+        System.out.printf(
+            "bench: children by type and end %s; %d work requests assigned (%d more than once),"
+                + " %d superseded: %s%n",
+            ends,
+            assignments.size(),
+            twice,
+            superseded,
+            ok ? "every child completed once" : "CHECK FAILED");
         System.out.printf(
             "bench: workflow %d %s/%s: %d children (%d builds, %d assigned, %d reports retried)"
                 + " in %.1f s%n",
@@ -245,6 +301,13 @@ public final class WorkflowBench {
         System.out.printf(
             "bench: peak RSS (MiB): workflow service %d, scheduler %d, artifact service %d%n",
             peak, s.peakRssMib().orElse(-1L), a.peakRssMib().orElse(-1L));
+        System.out.printf(
+            "bench: CPU s from creation to end: scheduler %.1f, artifact service %.1f, workflow"
+                + " service %.1f (%.2f ms per child in all)%n",
+            cpuUsed[0],
+            cpuUsed[1],
+            cpuUsed[2],
+            (cpuUsed[0] + cpuUsed[1] + cpuUsed[2]) * 1000 / Math.max(1, children));
         System.out.println("bench: load average at end " + SchedulerBench.loadAverage());
         for (ManagedChannel c : channels) {
           c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -255,6 +318,21 @@ public final class WorkflowBench {
     }
   }
 
+  /**
+   * The services' JVM options; with {@code KILN_BENCH_JFR=1} each records a flight recording
+   * ({@code <run dir>/<service>.jfr}, profiling settings) for {@code jfr print --events
+   * jdk.ExecutionSample}.
+   */
+  private static List<String> jvm(Path dir, String service) {
+    List<String> jvm = new ArrayList<>(List.of("-Xmx768m", "-XX:+UseSerialGC"));
+    if ("1".equals(System.getenv("KILN_BENCH_JFR"))) {
+      jvm.add(
+          "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+              + dir.resolve(service + ".jfr"));
+    }
+    return jvm;
+  }
+
   /** A registered agent that completes every assignment with success at once. */
   private static ManagedChannel agent(
       int port,
@@ -263,6 +341,7 @@ public final class WorkflowBench {
       int concurrency,
       List<String> tags,
       AtomicLong assigned,
+      Map<Long, Integer> assignments,
       AtomicLong failures) {
     ManagedChannel ch =
         ManagedChannelBuilder.forAddress("127.0.0.1", port)
@@ -294,6 +373,7 @@ public final class WorkflowBench {
                 }
                 Assignment a = m.getAssignment();
                 assigned.incrementAndGet();
+                assignments.merge(a.getWorkRequestId(), 1, Integer::sum);
                 report(stub, a, 0, failures);
               }
 
@@ -341,6 +421,13 @@ public final class WorkflowBench {
           @Override
           public void onCompleted() {}
         });
+  }
+
+  /** CPU seconds (user + system) a process used so far, from {@code /proc/<pid>/stat}. */
+  private static double cpu(long pid) throws java.io.IOException {
+    String line = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 
   private static HttpRequest request(String url, String token, String json) {

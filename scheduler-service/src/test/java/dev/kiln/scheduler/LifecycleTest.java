@@ -319,6 +319,49 @@ class LifecycleTest {
   }
 
   @Test
+  void aFailureAbortsADependentThatStillWaitsForARunningDependency() throws Exception {
+    // propagation skips dependents that still wait for a running dependency, unless one of their
+    // dependencies failed or is blocked: n (a, b, c) is aborted by b's failure while c runs, and
+    // so is n2 (n, c) through n; m (a, c) waits until c ends
+    String ws = workspace();
+    Map<String, Integer> ids =
+        created(
+            ADMIN,
+            workflowGraph(
+                ws,
+                String.join(
+                    ",",
+                    waitTask("a", false),
+                    waitTask("b", false),
+                    waitTask("c", false),
+                    noop("n"),
+                    noop("n2"),
+                    noop("m")),
+                String.join(
+                    ",",
+                    edge("n", "a"),
+                    edge("n", "b"),
+                    edge("n", "c"),
+                    edge("n2", "n"),
+                    edge("n2", "c"),
+                    edge("m", "a"),
+                    edge("m", "c"))));
+    for (String w : List.of("a", "b", "c")) {
+      awaitStatus(ids.get(w), "running");
+    }
+    complete(ADMIN, ids.get("a"), "success").then().statusCode(200);
+    for (String x : List.of("n", "n2", "m")) {
+      assertEquals("blocked", get(ids.get(x)).getString("status"), x);
+    }
+    complete(ADMIN, ids.get("b"), "failure").then().statusCode(200);
+    assertEquals("aborted", get(ids.get("n")).getString("status"), "b failed, c still runs");
+    assertEquals("aborted", get(ids.get("n2")).getString("status"), "through n");
+    assertEquals("blocked", get(ids.get("m")).getString("status"));
+    complete(ADMIN, ids.get("c"), "success").then().statusCode(200);
+    assertEquals("pending", get(ids.get("m")).getString("status"));
+  }
+
+  @Test
   void manualUnblockAcceptsAndRejectsByTheOwner() throws Exception {
     String ws = workspace();
     String manual = ",\"unblock_strategy\":\"manual\"}";

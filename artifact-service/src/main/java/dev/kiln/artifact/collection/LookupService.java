@@ -1,6 +1,8 @@
 package dev.kiln.artifact.collection;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.artifact.domain.ArtifactAccess;
 import dev.kiln.artifact.domain.CollectionCategories;
 import dev.kiln.artifact.domain.Lookup;
@@ -16,9 +18,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Resolves lookups in Debusine's syntax. A batch is answered in one round trip and one transaction;
@@ -42,6 +48,7 @@ public class LookupService {
   @Inject CollectionRepository collections;
   @Inject ArtifactRepository artifacts;
   @Inject WorkspaceInheritanceService inheritance;
+  @Inject ObjectMapper mapper;
 
   @Transactional
   public Map<String, LookupResult> resolve(LookupRequest request, Caller caller) {
@@ -54,6 +61,7 @@ public class LookupService {
     ArtifactAccess.checkRead(caller, request.workspace());
     // the workspaces collections are looked up in, read once for the batch
     Batch batch = new Batch(request, inheritance.lookupChain(request.workspace(), caller));
+    prefetch(batch);
     Map<String, LookupResult> results = new LinkedHashMap<>();
     for (Map.Entry<String, LookupRequest.Item> e : request.lookups().entrySet()) {
       results.put(e.getKey(), resolveOne("lookups." + e.getKey(), e.getValue(), batch, caller));
@@ -63,15 +71,172 @@ public class LookupService {
 
   /**
    * A batch of lookups and the workspaces its collections are found in: the request's workspace,
-   * then those it inherits from that the caller may read, in order.
+   * then those it inherits from that the caller may read, in order. It remembers what the batch
+   * read (collections, the items of {@code name:} and {@code match:} segments, artifacts with their
+   * files), so that N lookups of one collection cost a fixed number of queries, not N.
    */
-  private record Batch(LookupRequest request, List<String> chain) {
+  private static final class Batch {
+    final LookupRequest request;
+    final List<String> chain;
+    final Map<String, CollectionEntity> collections = new HashMap<>();
+
+    /** By {@link #itemKey}: the item found, or null when the batch read found none. */
+    final Map<String, CollectionItemEntity> items = new HashMap<>();
+
+    final Map<Long, ArtifactView> artifacts = new HashMap<>();
+
+    Batch(LookupRequest request, List<String> chain) {
+      this.request = request;
+      this.chain = chain;
+    }
+
     String workspace() {
       return request.workspace();
     }
 
     Long workflowRootId() {
       return request.workflowRootId();
+    }
+  }
+
+  /** The item a {@code match:} segment (category and data) or a {@code name:} one asks for. */
+  private static String itemKey(long collectionId, String category, Map<String, String> match) {
+    return collectionId + "|" + category + "|" + new TreeMap<>(match);
+  }
+
+  private static String itemKey(long collectionId, String name) {
+    return collectionId + "|name|" + name;
+  }
+
+  /** The category and data a {@code match:} segment asks for ({@code format} names a category). */
+  private record Match(String category, Map<String, String> data) {
+    static Match of(String field, String text, Lookup.Segment segment) {
+      Map<String, String> match = new LinkedHashMap<>(segment.match());
+      String itemCategory = null;
+      String format = match.remove("format");
+      if (format != null) {
+        itemCategory =
+            switch (format) {
+              case "tarball" -> "debian:system-tarball";
+              case "image" -> "debian:system-image";
+              default ->
+                  throw ApiException.invalidField(
+                      field, "'" + text + "': format is tarball or image");
+            };
+      }
+      return new Match(itemCategory, match);
+    }
+  }
+
+  /**
+   * Reads, for the whole batch, what its string lookups of collection items need: the collections
+   * (once each), the items of {@code name:} segments (one query per collection), those of {@code
+   * match:} segments (one query per collection, category and set of keys, however many values), and
+   * the artifacts of those items and of artifact-id lookups with their files (two queries). Nothing
+   * here fails a lookup: what it cannot read is resolved, and fails, one by one later.
+   */
+  private void prefetch(Batch batch) {
+    Map<Long, Set<String>> names = new LinkedHashMap<>();
+    Map<String, List<Match>> matches = new LinkedHashMap<>();
+    Map<String, Long> matchCollection = new HashMap<>();
+    Set<Long> artifactIds = new LinkedHashSet<>();
+    for (LookupRequest.Item item : batch.request.lookups().values()) {
+      if (item == null || item.lookup() == null) {
+        continue;
+      }
+      JsonNode l = item.lookup();
+      Iterator<JsonNode> parts = l.isArray() ? l.elements() : List.of(l).iterator();
+      while (parts.hasNext()) {
+        JsonNode part = parts.next();
+        if (part.isIntegralNumber()) {
+          artifactIds.add(part.asLong());
+          continue;
+        }
+        if (!part.isTextual()) {
+          continue;
+        }
+        String text = part.asText();
+        try {
+          Lookup lookup = Lookup.parse("lookups", text, item.defaultCategory());
+          if (lookup.kind() == Lookup.Kind.ARTIFACT_ID) {
+            artifactIds.add(lookup.id());
+            continue;
+          }
+          if (lookup.segments().isEmpty()) {
+            continue;
+          }
+          CollectionEntity c = collection("lookups", text, lookup, batch);
+          Lookup.Segment segment = lookup.segments().get(0);
+          if (segment.name() != null) {
+            names.computeIfAbsent(c.id, k -> new LinkedHashSet<>()).add(segment.name());
+          } else {
+            Match m = Match.of("lookups", text, segment);
+            String group = c.id + "|" + m.category() + "|" + new TreeSet<>(m.data().keySet());
+            matches.computeIfAbsent(group, k -> new ArrayList<>()).add(m);
+            matchCollection.put(group, c.id);
+          }
+        } catch (ApiException e) {
+          // resolved (and failed) on its own below
+        }
+      }
+    }
+    names.forEach(
+        (collectionId, wanted) -> {
+          Map<String, CollectionItemEntity> found = collections.activeItems(collectionId, wanted);
+          for (String name : wanted) {
+            batch.items.put(itemKey(collectionId, name), found.get(name));
+          }
+        });
+    matches.forEach(
+        (group, list) -> {
+          long collectionId = matchCollection.get(group);
+          List<String> keys = List.copyOf(new TreeSet<>(list.get(0).data().keySet()));
+          Map<String, Match> distinct = new LinkedHashMap<>();
+          for (Match m : list) {
+            distinct.putIfAbsent(itemKey(collectionId, m.category(), m.data()), m);
+          }
+          List<Map<String, Object>> rows = new ArrayList<>();
+          List<String> itemKeys = new ArrayList<>(distinct.keySet());
+          for (int i = 0; i < itemKeys.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("ord", i);
+            Match m = distinct.get(itemKeys.get(i));
+            for (int k = 0; k < keys.size(); k++) {
+              row.put("v" + k, m.data().get(keys.get(k)));
+            }
+            rows.add(row);
+          }
+          Map<Integer, CollectionItemEntity> found =
+              collections.newestMatching(collectionId, list.get(0).category(), keys, json(rows));
+          for (int i = 0; i < itemKeys.size(); i++) {
+            batch.items.put(itemKeys.get(i), found.get(i));
+          }
+        });
+    for (CollectionItemEntity i : batch.items.values()) {
+      if (i != null && i.artifactId != null) {
+        artifactIds.add(i.artifactId);
+      }
+    }
+    load(batch, artifactIds);
+  }
+
+  /** Loads the artifacts the batch has not read yet, with their files: two queries. */
+  private void load(Batch batch, Set<Long> ids) {
+    Set<Long> missing = new LinkedHashSet<>(ids);
+    missing.removeAll(batch.artifacts.keySet());
+    if (missing.isEmpty()) {
+      return;
+    }
+    artifacts
+        .findWithFiles(missing)
+        .forEach((a, files) -> batch.artifacts.put(a.id, ArtifactView.of(a, files)));
+  }
+
+  private String json(Object rows) {
+    try {
+      return mapper.writeValueAsString(rows);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("lookup rows cannot be serialised", e);
     }
   }
 
@@ -121,7 +286,7 @@ public class LookupService {
     if (l.isIntegralNumber()) {
       // a bare id is an artifact id (Debusine requires the expected type; artifacts are the norm)
       return LookupResult.ofArtifact(
-          artifact(field, l.asLong(), request.workspace(), request, caller), null);
+          artifact(field, l.asLong(), request.workspace(), caller, request), null);
     }
     if (!l.isTextual()) {
       throw ApiException.invalidField(field, "a lookup is a string, an integer, a dict or a list");
@@ -130,7 +295,7 @@ public class LookupService {
     Lookup lookup = Lookup.parse(field, text, defaultCategory);
     if (lookup.kind() == Lookup.Kind.ARTIFACT_ID) {
       return LookupResult.ofArtifact(
-          artifact(field, lookup.id(), request.workspace(), request, caller), null);
+          artifact(field, lookup.id(), request.workspace(), caller, request), null);
     }
     CollectionEntity c = collection(field, text, lookup, request);
     if (lookup.segments().isEmpty()) {
@@ -139,28 +304,22 @@ public class LookupService {
     Lookup.Segment segment = lookup.segments().get(0);
     CollectionItemEntity item;
     if (segment.name() != null) {
+      String key = itemKey(c.id, segment.name());
       item =
-          collections
-              .activeItem(c.id, segment.name())
+          (request.items.containsKey(key)
+                  ? Optional.ofNullable(request.items.get(key))
+                  : collections.activeItem(c.id, segment.name()))
               .orElseThrow(
                   () ->
                       ApiException.notFound(
                           "'" + text + "' (" + field + "): item '" + segment.name() + "'"));
     } else {
-      Map<String, String> match = new LinkedHashMap<>(segment.match());
-      String itemCategory = null;
-      String format = match.remove("format");
-      if (format != null) {
-        itemCategory =
-            switch (format) {
-              case "tarball" -> "debian:system-tarball";
-              case "image" -> "debian:system-image";
-              default ->
-                  throw ApiException.invalidField(
-                      field, "'" + text + "': format is tarball or image");
-            };
-      }
-      List<CollectionItemEntity> items = collections.matching(c.id, itemCategory, match, 1);
+      Match match = Match.of(field, text, segment);
+      String key = itemKey(c.id, match.category(), match.data());
+      List<CollectionItemEntity> items =
+          request.items.containsKey(key)
+              ? (request.items.get(key) == null ? List.of() : List.of(request.items.get(key)))
+              : collections.matching(c.id, match.category(), match.data(), 1);
       if (items.isEmpty()) {
         throw ApiException.notFound(
             "'"
@@ -176,7 +335,7 @@ public class LookupService {
       }
       item = items.get(0);
     }
-    return ofItem(field, c, item, request, caller);
+    return ofItem(field, c, item, caller, request);
   }
 
   private List<LookupResult> dict(
@@ -212,37 +371,32 @@ public class LookupService {
             text(d, "name__contains", null),
             data);
     List<LookupResult> results = new ArrayList<>(items.size());
-    Map<Long, ArtifactView> byId = artifactViews(items);
+    Set<Long> ids = new LinkedHashSet<>();
+    for (CollectionItemEntity item : items) {
+      if (item.artifactId != null) {
+        ids.add(item.artifactId);
+      }
+    }
+    load(request, ids); // the artifacts of all the items together
     for (CollectionItemEntity item : items) {
       if (item.artifactId != null) {
         results.add(
-            LookupResult.ofArtifact(byId.get(item.artifactId), CollectionItemView.of(item)));
+            LookupResult.ofArtifact(
+                request.artifacts.get(item.artifactId), CollectionItemView.of(item)));
       } else {
-        results.add(ofItem(field, c, item, request, caller));
+        results.add(ofItem(field, c, item, caller, request));
       }
     }
     return results;
   }
 
-  /** The artifacts of many items, loaded together. */
-  private Map<Long, ArtifactView> artifactViews(List<CollectionItemEntity> items) {
-    Map<Long, ArtifactView> views = new HashMap<>();
-    for (CollectionItemEntity item : items) {
-      if (item.artifactId != null && !views.containsKey(item.artifactId)) {
-        ArtifactEntity a = artifacts.find(item.artifactId).orElseThrow();
-        views.put(a.id, ArtifactView.of(a, artifacts.filesOf(a.id)));
-      }
-    }
-    return views;
-  }
-
   private LookupResult ofItem(
-      String field, CollectionEntity c, CollectionItemEntity item, Batch request, Caller caller) {
+      String field, CollectionEntity c, CollectionItemEntity item, Caller caller, Batch batch) {
     CollectionItemView view = CollectionItemView.of(item);
     return switch (item.childType) {
       case "artifact" ->
           LookupResult.ofArtifact(
-              artifact(field, item.artifactId, c.workspace, request, caller), view);
+              artifact(field, item.artifactId, c.workspace, caller, batch), view);
       case "collection" ->
           LookupResult.ofCollection(
               CollectionView.of(collections.find(item.childCollectionId).orElseThrow()), view);
@@ -251,6 +405,17 @@ public class LookupService {
   }
 
   private CollectionEntity collection(String field, String text, Lookup lookup, Batch request) {
+    String key =
+        lookup.kind() + "|" + lookup.id() + "|" + lookup.category() + "|" + lookup.collectionName();
+    CollectionEntity known = request.collections.get(key);
+    if (known == null) {
+      known = findCollection(field, text, lookup, request);
+      request.collections.put(key, known);
+    }
+    return known;
+  }
+
+  private CollectionEntity findCollection(String field, String text, Lookup lookup, Batch request) {
     String workspace = request.workspace();
     return switch (lookup.kind()) {
       case COLLECTION_ID -> {
@@ -259,7 +424,7 @@ public class LookupService {
                 .find(lookup.id())
                 .orElseThrow(
                     () -> ApiException.notFound("'" + text + "' (" + field + "): collection"));
-        if (!request.chain().contains(c.workspace)) {
+        if (!request.chain.contains(c.workspace)) {
           throw ApiException.notFound(
               "'"
                   + text
@@ -267,9 +432,9 @@ public class LookupService {
                   + field
                   + "): collection in workspace "
                   + workspace
-                  + (request.chain().size() > 1
+                  + (request.chain.size() > 1
                       ? " or the workspaces it inherits from "
-                          + request.chain().subList(1, request.chain().size())
+                          + request.chain.subList(1, request.chain.size())
                       : ""));
         }
         yield c;
@@ -296,7 +461,7 @@ public class LookupService {
       }
       case SINGLETON, COLLECTION ->
           collections
-              .findFirst(request.chain(), lookup.category(), lookup.collectionName())
+              .findFirst(request.chain, lookup.category(), lookup.collectionName())
               .orElseThrow(
                   () ->
                       ApiException.notFound(
@@ -310,28 +475,33 @@ public class LookupService {
                               + lookup.category()
                               + " in workspace "
                               + workspace
-                              + (request.chain().size() > 1
+                              + (request.chain.size() > 1
                                   ? " nor in the workspaces it inherits from "
-                                      + request.chain().subList(1, request.chain().size())
+                                      + request.chain.subList(1, request.chain.size())
                                   : "")));
       case ARTIFACT_ID -> throw new IllegalStateException("not a collection lookup");
     };
   }
 
   private ArtifactView artifact(
-      String field, long id, String workspace, Batch request, Caller caller) {
-    ArtifactEntity a =
-        artifacts
-            .find(id)
-            .orElseThrow(() -> ApiException.notFound("(" + field + "): artifact " + id));
-    if (!a.workspace.equals(workspace)) {
+      String field, long id, String workspace, Caller caller, Batch batch) {
+    ArtifactView view = batch.artifacts.get(id);
+    if (view == null) {
+      ArtifactEntity a =
+          artifacts
+              .find(id)
+              .orElseThrow(() -> ApiException.notFound("(" + field + "): artifact " + id));
+      view = ArtifactView.of(a, artifacts.filesOf(a.id));
+      batch.artifacts.put(id, view);
+    }
+    if (!view.workspace().equals(workspace)) {
       throw ApiException.notFound("(" + field + "): artifact " + id + " in workspace " + workspace);
     }
-    if (!request.chain().contains(a.workspace)) {
+    if (!batch.chain.contains(view.workspace())) {
       // the batch's workspaces were checked already (the request's, the inherited it searches)
-      ArtifactAccess.checkRead(caller, a.workspace);
+      ArtifactAccess.checkRead(caller, view.workspace());
     }
-    return ArtifactView.of(a, artifacts.filesOf(a.id));
+    return view;
   }
 
   private static void checkType(String field, String text, LookupResult r, String expect) {

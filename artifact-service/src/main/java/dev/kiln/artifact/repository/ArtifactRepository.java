@@ -22,12 +22,12 @@ public class ArtifactRepository {
     em.persist(file);
   }
 
-  /** The artifacts a work request created, oldest first. */
-  public List<ArtifactEntity> createdBy(long workRequestId) {
+  /** The artifacts these work requests created, oldest first: one query. */
+  public List<ArtifactEntity> createdBy(java.util.Collection<Long> workRequestIds) {
     return em.createQuery(
-            "from ArtifactEntity where createdByWorkRequestId = ?1 order by id",
+            "from ArtifactEntity where createdByWorkRequestId in ?1 order by id",
             ArtifactEntity.class)
-        .setParameter(1, workRequestId)
+        .setParameter(1, workRequestIds)
         .getResultList();
   }
 
@@ -42,6 +42,30 @@ public class ArtifactRepository {
             FileInArtifactEntity.class)
         .setParameter("id", artifactId)
         .getResultList();
+  }
+
+  /** The artifacts of these ids (those that exist), with their files by path: two queries. */
+  public java.util.Map<ArtifactEntity, List<FileInArtifactEntity>> findWithFiles(
+      java.util.Collection<Long> ids) {
+    java.util.Map<ArtifactEntity, List<FileInArtifactEntity>> out = new java.util.LinkedHashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    List<ArtifactEntity> found =
+        em.createQuery("from ArtifactEntity where id in ?1 order by id", ArtifactEntity.class)
+            .setParameter(1, ids)
+            .getResultList();
+    java.util.Map<Long, List<FileInArtifactEntity>> files = new java.util.HashMap<>();
+    em.createQuery(
+            "FROM FileInArtifactEntity WHERE artifactId in ?1 ORDER BY artifactId, path",
+            FileInArtifactEntity.class)
+        .setParameter(1, ids)
+        .getResultList()
+        .forEach(f -> files.computeIfAbsent(f.artifactId, k -> new java.util.ArrayList<>()).add(f));
+    for (ArtifactEntity a : found) {
+      out.put(a, files.getOrDefault(a.id, List.of()));
+    }
+    return out;
   }
 
   public Optional<FileInArtifactEntity> findFile(long artifactId, String path) {

@@ -72,15 +72,22 @@ public class ArtifactResource {
         .build();
   }
 
-  /** The artifacts created by a work request ({@code ?created_by_work_request=N}), oldest first. */
+  /**
+   * The artifacts created by work requests ({@code ?created_by_work_request=N}, repeated for
+   * several: one query for all of them), oldest first.
+   */
   @GET
   public java.util.List<dev.kiln.artifact.service.ArtifactSummary> list(
-      @jakarta.ws.rs.QueryParam("created_by_work_request") Long workRequestId,
+      @jakarta.ws.rs.QueryParam("created_by_work_request") java.util.List<Long> workRequestIds,
       @Context ContainerRequestContext ctx) {
-    if (workRequestId == null) {
+    if (workRequestIds == null || workRequestIds.isEmpty()) {
       throw ApiException.invalidField("created_by_work_request", "is required");
     }
-    return artifacts.createdBy(workRequestId, BearerTokenFilter.caller(ctx));
+    if (workRequestIds.size() > ArtifactService.MAX_CREATED_BY) {
+      throw ApiException.invalidField(
+          "created_by_work_request", "at most " + ArtifactService.MAX_CREATED_BY + " at a time");
+    }
+    return artifacts.createdBy(workRequestIds, BearerTokenFilter.caller(ctx));
   }
 
   @GET

@@ -122,13 +122,17 @@ public class ArtifactService {
     return view;
   }
 
+  /** How many work requests one listing of created artifacts may name. */
+  public static final int MAX_CREATED_BY = 1_000;
+
   /**
-   * The artifacts a work request created, oldest first, in one query (the workflow service fulfils
-   * promises with them).
+   * The artifacts these work requests created, oldest first, in one query (the workflow service
+   * fulfils the promises of many producers with them).
    */
   @Transactional
-  public java.util.List<ArtifactSummary> createdBy(long workRequestId, Caller caller) {
-    java.util.List<ArtifactEntity> found = repository.createdBy(workRequestId);
+  public java.util.List<ArtifactSummary> createdBy(
+      java.util.Collection<Long> workRequestIds, Caller caller) {
+    java.util.List<ArtifactEntity> found = repository.createdBy(workRequestIds);
     for (String workspace : found.stream().map(a -> a.workspace).distinct().toList()) {
       ArtifactAccess.checkRead(caller, workspace);
     }

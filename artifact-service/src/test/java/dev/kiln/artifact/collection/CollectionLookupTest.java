@@ -118,6 +118,64 @@ class CollectionLookupTest {
   }
 
   @Test
+  void aBatchOfMatchLookupsFindsEachItsOwnNewestItem() {
+    // one batch, many architectures of one collection (read together): each lookup gets its own
+    // item, the newest of its match, and one that matches nothing fails alone
+    String ws = "batch-" + System.nanoTime();
+    long envs = collection(ws, "debian", "debian:environments");
+    int n = 12;
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = tarball(ws, "bookworm", "arch" + i);
+      addEnvironment(envs, ids[i], "bookworm", "arch" + i, "").statusCode(201);
+    }
+    long newer = tarball(ws, "bookworm", "arch3");
+    addEnvironment(envs, newer, "bookworm", "arch3", "sbuild").statusCode(201);
+    long trixie = tarball(ws, "trixie", "arch5");
+    addEnvironment(envs, trixie, "trixie", "arch5", "").statusCode(201);
+    StringBuilder lookups = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      lookups
+          .append("\"a")
+          .append(i)
+          .append(
+              "\": {\"lookup\": \"debian@debian:environments/match:codename=bookworm:architecture=arch")
+          .append(i)
+          .append(":format=tarball\", \"expect_type\": \"artifact\"},");
+    }
+    lookups
+        .append(
+            "\"reordered\": {\"lookup\": \"debian@debian:environments/match:architecture=arch7:codename=bookworm:format=tarball\"},")
+        .append(
+            "\"trixie\": {\"lookup\": \"debian@debian:environments/match:architecture=arch5:codename=trixie:format=tarball\"},")
+        .append(
+            "\"missing\": {\"lookup\": \"debian@debian:environments/match:codename=bookworm:architecture=none:format=tarball\"},")
+        .append(
+            "\"by_name\": {\"lookup\": \"debian@debian:environments/name:tarball:bookworm:arch2::unshare\"},")
+        .append(
+            "\"no_name\": {\"lookup\": \"debian@debian:environments/name:tarball:sid:arch2::unshare\"}");
+    ValidatableResponse r =
+        given()
+            .header("Authorization", ADMIN)
+            .contentType("application/json")
+            .body("{\"workspace\": \"" + ws + "\", \"lookups\": {" + lookups + "}}")
+            .post("/api/v1/lookups")
+            .then()
+            .statusCode(200);
+    for (int i = 0; i < n; i++) {
+      r.body("results.a" + i + ".artifact.id", equalTo((int) (i == 3 ? newer : ids[i])))
+          .body("results.a" + i + ".artifact.data.architecture", equalTo("arch" + i));
+    }
+    r.body("results.a3.collection_item.data.variant", equalTo("sbuild"))
+        .body("results.reordered.artifact.id", equalTo((int) ids[7]))
+        .body("results.trixie.artifact.id", equalTo((int) trixie))
+        .body("results.missing.error.code", equalTo("lookup-failed"))
+        .body("results.missing.error.message", containsString("architecture=none"))
+        .body("results.by_name.artifact.id", equalTo((int) ids[2]))
+        .body("results.no_name.error.code", equalTo("lookup-failed"));
+  }
+
+  @Test
   void singletonsAndValidation() {
     String ws = "singleton-" + System.nanoTime();
     given()

@@ -78,6 +78,39 @@ class InternalCollectionTest {
         .statusCode(200)
         .body("id", contains((int) artifact))
         .body("[0].work_request_id", equalTo(11));
+    // The producers of many promises are listed in one call.
+    long other =
+        ((Number)
+                given()
+                    .header(
+                        "Authorization",
+                        "Bearer "
+                            + new WorkRequestToken(12, 1, ws, Instant.now().plusSeconds(600))
+                                .sign("kiln-dev-work-request-token-secret"))
+                    .contentType("application/json")
+                    .body(
+                        "{\"category\":\"kiln:generic\",\"workspace\":\""
+                            + ws
+                            + "\",\"data\":{},\"files\":{}}")
+                    .post("/api/v1/artifacts")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id"))
+            .longValue();
+    given()
+        .header("Authorization", ADMIN)
+        .get("/api/v1/artifacts?created_by_work_request=12&created_by_work_request=11")
+        .then()
+        .statusCode(200)
+        .body("id", contains((int) artifact, (int) other))
+        .body("work_request_id", contains(11, 12));
+    given()
+        .header("Authorization", ADMIN)
+        .get("/api/v1/artifacts")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("created_by_work_request"));
     write(
             root,
             """

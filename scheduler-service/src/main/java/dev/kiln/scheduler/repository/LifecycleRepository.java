@@ -215,8 +215,26 @@ public class LifecycleRepository {
   }
 
   /**
+   * A blocked work request {@code w} that this propagation cannot change: it still waits for a
+   * pending or running dependency (which no propagation touches), and none of its dependencies has
+   * failed or is blocked (a blocked one might be aborted by this propagation). Such a dependent —
+   * the exit synchronization point of 10,000 builds while builds still run — is left out, with its
+   * thousands of edges, until its last dependencies end.
+   */
+  private static final String STILL_WAITING =
+      " EXISTS (SELECT 1 FROM work_request_dependency x JOIN work_request y"
+          + "   ON y.id = x.depends_on_id"
+          + "   WHERE x.work_request_id = w.id AND y.status IN ('pending', 'running'))"
+          + " AND NOT EXISTS (SELECT 1 FROM work_request_dependency x JOIN work_request y"
+          + "   ON y.id = x.depends_on_id WHERE x.work_request_id = w.id"
+          + "   AND (y.status = 'blocked' OR ((y.status = 'aborted' OR (y.status = 'completed'"
+          + "     AND y.result NOT IN ('success', 'skipped')))"
+          + "     AND NOT coalesce((y.workflow_data->>'allow_failure')::boolean, false))))";
+
+  /**
    * The dependency edges (dependent → its dependencies) of every blocked work request reachable
-   * from these through reverse edges: one recursive query.
+   * from these through reverse edges that this propagation may change (not those {@link
+   * #STILL_WAITING}): one recursive query.
    */
   @SuppressWarnings("unchecked")
   public Map<Long, List<Long>> blockedDependentEdges(Collection<Long> finished) {
@@ -225,15 +243,21 @@ public class LifecycleRepository {
     }
     List<Object[]> rows =
         em.createNativeQuery(
+                // the direct dependents once each (a semi-join), so that the check of one with
+                // thousands of dependencies runs once, not once per finished dependency
                 "WITH RECURSIVE d(id) AS ("
-                    + "   SELECT e.work_request_id FROM work_request_dependency e"
-                    + "   JOIN work_request w ON w.id = e.work_request_id"
-                    + "   WHERE e.depends_on_id = ANY(?1) AND w.status = 'blocked'"
+                    + "   SELECT w.id FROM work_request w WHERE w.id IN (SELECT e.work_request_id"
+                    + "     FROM work_request_dependency e WHERE e.depends_on_id = ANY(?1))"
+                    + "   AND w.status = 'blocked' AND NOT ("
+                    + STILL_WAITING
+                    + ")"
                     + " UNION"
                     + "   SELECT e.work_request_id FROM work_request_dependency e"
                     + "   JOIN d ON e.depends_on_id = d.id"
                     + "   JOIN work_request w ON w.id = e.work_request_id"
-                    + "   WHERE w.status = 'blocked')"
+                    + "   WHERE w.status = 'blocked' AND NOT ("
+                    + STILL_WAITING
+                    + "))"
                     + " SELECT e.work_request_id, e.depends_on_id FROM work_request_dependency e"
                     + " WHERE e.work_request_id IN (SELECT id FROM d)")
             .setParameter(1, finished.toArray(new Long[0]))

@@ -347,14 +347,57 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
    * Pending work requests that still need preparation and are not postponed after a failed lookup
    * call, oldest first.
    */
-  public List<WorkRequestEntity> unprepared(Instant now, int limit) {
-    return find(
-            "status = 'pending' and preparedAt is null and taskType in ?1"
-                + " and (prepareAfter is null or prepareAfter <= ?2) order by id",
-            PREPARED_TYPES,
-            now)
-        .page(0, limit)
-        .list();
+  public List<Unprepared> unprepared(Instant now, int limit) {
+    // Only the columns preparation reads, not managed entities: a pass of hundreds of requests
+    // with large task data would otherwise pay for hydrating and dirty-checking every one.
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        getEntityManager()
+            .createNativeQuery(
+                "SELECT id, task_type, task_name, CAST(task_data AS text), workspace, root_id,"
+                    + " created_at FROM work_request"
+                    + " WHERE status = 'pending' AND prepared_at IS NULL AND task_type = ANY(?1)"
+                    + " AND (prepare_after IS NULL OR prepare_after <= ?2) ORDER BY id LIMIT ?3")
+            .setParameter(1, PREPARED_TYPES.toArray(new String[0]))
+            .setParameter(2, java.sql.Timestamp.from(now))
+            .setParameter(3, limit)
+            .getResultList();
+    List<Unprepared> out = new java.util.ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      out.add(
+          new Unprepared(
+              ((Number) r[0]).longValue(),
+              (String) r[1],
+              (String) r[2],
+              (String) r[3],
+              (String) r[4],
+              r[5] == null ? null : ((Number) r[5]).longValue(),
+              instant(r[6])));
+    }
+    return out;
+  }
+
+  /** What preparation reads of a pending, unprepared work request ({@code taskData} as JSON). */
+  public record Unprepared(
+      long id,
+      String taskType,
+      String taskName,
+      String taskData,
+      String workspace,
+      Long rootId,
+      Instant createdAt) {}
+
+  private static Instant instant(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Instant i) {
+      return i;
+    }
+    if (value instanceof java.time.OffsetDateTime o) {
+      return o.toInstant();
+    }
+    return ((java.sql.Timestamp) value).toInstant();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.kiln.scheduler.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.log.LogContext;
@@ -74,24 +75,34 @@ public class PreparationService {
   @Transactional
   List<Candidate> candidates(Instant now) {
     List<Candidate> out = new ArrayList<>();
-    for (WorkRequestEntity wr : repository.unprepared(now, config.preparationBatchSize())) {
-      ObjectNode data =
-          wr.taskData == null
-              ? TaskJson.mapper().createObjectNode()
-              : (ObjectNode) TaskJson.toTree(wr.taskData);
+    for (WorkRequestRepository.Unprepared wr :
+        repository.unprepared(now, config.preparationBatchSize())) {
+      ObjectNode data = taskData(wr.taskData());
       out.add(
           new Candidate(
-              wr.id,
-              TaskType.fromWire(wr.taskType).orElseThrow(),
-              wr.taskName,
+              wr.id(),
+              TaskType.fromWire(wr.taskType()).orElseThrow(),
+              wr.taskName(),
               data,
-              wr.workspace,
-              wr.rootId,
-              wr.rootId != null
-                  && wr.createdAt != null
-                  && wr.createdAt.isAfter(now.minus(config.internalItemGrace()))));
+              wr.workspace(),
+              wr.rootId(),
+              wr.rootId() != null
+                  && wr.createdAt() != null
+                  && wr.createdAt().isAfter(now.minus(config.internalItemGrace()))));
     }
     return out;
+  }
+
+  private static ObjectNode taskData(String json) {
+    if (json == null) {
+      return TaskJson.mapper().createObjectNode();
+    }
+    try {
+      JsonNode tree = TaskJson.mapper().readTree(json);
+      return tree instanceof ObjectNode o ? o : TaskJson.mapper().createObjectNode();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored task data is not JSON", e);
+    }
   }
 
   @Transactional

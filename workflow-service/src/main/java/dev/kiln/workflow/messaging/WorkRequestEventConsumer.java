@@ -2,7 +2,6 @@ package dev.kiln.workflow.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.common.log.LogContext;
 import dev.kiln.workflow.domain.WorkRequestCompleted;
 import dev.kiln.workflow.service.CompletionService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -10,13 +9,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code kiln.work-requests}. The offset is committed only after the database transaction,
- * and the event id makes a redelivery a no-op: at-least-once delivery, exactly-once effect.
+ * Consumes {@code kiln.work-requests}, the records of one poll as a batch (a workflow of 10,000
+ * children ends in 10,000 completion events: they are recorded in one transaction per poll, not one
+ * per event). The offsets are committed only after the database transaction, and the event ids make
+ * a redelivery a no-op: at-least-once delivery, exactly-once effect.
  */
 @ApplicationScoped
 public class WorkRequestEventConsumer {
@@ -29,46 +32,48 @@ public class WorkRequestEventConsumer {
 
   @Incoming("work-request-events")
   @Blocking(ordered = true)
-  public void onEvent(String payload) {
-    JsonNode event;
-    try {
-      event = mapper.readTree(payload);
-    } catch (IOException e) {
-      LOG.errorf("dropping an event that is not JSON: %s", e.getMessage());
-      return;
+  public void onEvents(List<String> payloads) {
+    List<WorkRequestCompleted> batch = new ArrayList<>();
+    for (String payload : payloads) {
+      JsonNode event;
+      try {
+        event = mapper.readTree(payload);
+      } catch (IOException e) {
+        LOG.errorf("dropping an event that is not JSON: %s", e.getMessage());
+        continue;
+      }
+      String type = event.path("event_type").asText("");
+      if (!WorkRequestCompleted.EVENT_TYPE.equals(type)) {
+        continue; // other work request events are for other consumers (for now)
+      }
+      try {
+        batch.add(parse(event));
+      } catch (RuntimeException e) {
+        LOG.errorf("dropping a malformed %s event: %s", type, e.getMessage());
+      }
     }
-    String type = event.path("event_type").asText("");
-    if (!WorkRequestCompleted.EVENT_TYPE.equals(type)) {
-      return; // other work request events are for other consumers (for now)
-    }
-    WorkRequestCompleted completed;
-    try {
-      completed = parse(event);
-    } catch (RuntimeException e) {
-      LOG.errorf("dropping a malformed %s event: %s", type, e.getMessage());
-      return;
-    }
-    try (LogContext ignored =
-        LogContext.workRequest(completed.workRequestId(), completed.attempt())) {
-      applyWithRetries(completed);
+    if (!batch.isEmpty()) {
+      applyWithRetries(batch);
     }
   }
 
   /**
-   * A database hiccup must not skip the event: retry with backoff, and if it still fails, fail the
-   * channel (the health check turns DOWN and the offset stays uncommitted for the next process).
+   * A database hiccup must not skip the events: retry with backoff, and if it still fails, fail the
+   * channel (the health check turns DOWN and the offsets stay uncommitted for the next process).
    */
-  private void applyWithRetries(WorkRequestCompleted completed) {
+  private void applyWithRetries(List<WorkRequestCompleted> batch) {
     long backoffMs = 100;
     for (int attempt = 1; ; attempt++) {
       try {
-        completions.apply(completed);
+        completions.applyAll(batch);
         return;
       } catch (RuntimeException e) {
         if (attempt >= MAX_APPLY_ATTEMPTS) {
           throw e;
         }
-        LOG.warnf("applying event %s failed (%s); retrying", completed.eventId(), e.getMessage());
+        LOG.warnf(
+            "applying %d events from %s failed (%s); retrying",
+            batch.size(), batch.get(0).eventId(), e.getMessage());
         try {
           Thread.sleep(backoffMs);
         } catch (InterruptedException ie) {

@@ -26,6 +26,7 @@ public interface ArtifactApi {
    */
   JsonNode lookups(String workspace, long rootId, ObjectNode lookups);
 
-  /** The artifacts a work request created, oldest first. */
-  List<JsonNode> artifactsCreatedBy(String workspace, long workRequestId);
+  /** The artifacts these work requests created, oldest first, by work request. */
+  java.util.Map<Long, List<JsonNode>> artifactsCreatedBy(
+      String workspace, Collection<Long> workRequestIds);
 }

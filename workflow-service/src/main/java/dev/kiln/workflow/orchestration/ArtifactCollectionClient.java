@@ -55,18 +55,42 @@ public class ArtifactCollectionClient implements ArtifactApi {
     return config.artifactUrl() + "/api/v1/workflows/" + rootId + "/internal-collection/items";
   }
 
+  /**
+   * How long the query string of one GET may grow: the HTTP server refuses request lines past 4 KiB
+   * (Vert.x's default), so many names or ids are read in a few calls of this size.
+   */
+  static final int MAX_QUERY_CHARS = 3_000;
+
   @Override
   public List<JsonNode> internalItems(String workspace, long rootId, Collection<String> names) {
-    StringBuilder url =
-        new StringBuilder(internal(rootId))
-            .append("?workspace=")
-            .append(URLEncoder.encode(workspace, StandardCharsets.UTF_8));
-    if (names != null) {
-      names.forEach(n -> url.append("&name=").append(URLEncoder.encode(n, StandardCharsets.UTF_8)));
-    }
-    JsonNode r = http.get(url.toString(), token(workspace));
+    String base =
+        internal(rootId) + "?workspace=" + URLEncoder.encode(workspace, StandardCharsets.UTF_8);
     List<JsonNode> out = new ArrayList<>();
-    r.forEach(out::add);
+    if (names == null) {
+      http.get(base, token(workspace)).forEach(out::add);
+      return out;
+    }
+    for (String query : queries("name", names)) {
+      http.get(base + "&" + query, token(workspace)).forEach(out::add);
+    }
+    return out;
+  }
+
+  /** {@code name=v&name=w…} in as few query strings of at most {@link #MAX_QUERY_CHARS} as fit. */
+  static List<String> queries(String name, Collection<?> values) {
+    List<String> out = new ArrayList<>();
+    StringBuilder q = new StringBuilder();
+    for (Object v : values) {
+      String part = name + "=" + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8);
+      if (q.length() > 0 && q.length() + 1 + part.length() > MAX_QUERY_CHARS) {
+        out.add(q.toString());
+        q.setLength(0);
+      }
+      q.append(q.length() == 0 ? "" : "&").append(part);
+    }
+    if (q.length() > 0) {
+      out.add(q.toString());
+    }
     return out;
   }
 
@@ -89,13 +113,16 @@ public class ArtifactCollectionClient implements ArtifactApi {
   }
 
   @Override
-  public List<JsonNode> artifactsCreatedBy(String workspace, long workRequestId) {
-    JsonNode r =
-        http.get(
-            config.artifactUrl() + "/api/v1/artifacts?created_by_work_request=" + workRequestId,
-            token(workspace));
-    List<JsonNode> out = new ArrayList<>();
-    r.forEach(out::add);
+  public Map<Long, List<JsonNode>> artifactsCreatedBy(
+      String workspace, Collection<Long> workRequestIds) {
+    Map<Long, List<JsonNode>> out = new java.util.LinkedHashMap<>();
+    for (String query : queries("created_by_work_request", workRequestIds)) {
+      http.get(config.artifactUrl() + "/api/v1/artifacts?" + query, token(workspace))
+          .forEach(
+              a ->
+                  out.computeIfAbsent(a.path("work_request_id").asLong(), k -> new ArrayList<>())
+                      .add(a));
+    }
     return out;
   }
 }

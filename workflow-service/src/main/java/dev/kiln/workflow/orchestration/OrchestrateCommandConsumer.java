@@ -6,20 +6,25 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code kiln.work-requests} as the group {@code kiln-workflow-orchestrators}: {@code
  * workflow.orchestrate.v1} (kind {@code workflow}: populate the root; kind {@code callback}: run
- * the step) and {@code work-request.completed.v1} with success (fulfil the child's promises). One
- * message at a time per partition, and both kinds on the same partition (keyed by root workflow): a
- * workflow's orchestration is strictly one step at a time, and a producer's completion is handled
- * after the step that created its promise.
+ * the step) and {@code work-request.completed.v1} with success (fulfil the child's promises). The
+ * records of one poll come as a batch and are handled in order, one step at a time, both kinds on
+ * the same partition (keyed by root workflow): a workflow's orchestration is strictly one step at a
+ * time, and a producer's completion is handled after the step that created its promise. The
+ * successes of a run of consecutive completion events of one root workflow are fulfilled together
+ * ({@link OrchestrationService#fulfil}: a few remote calls for the run, not per child); any other
+ * step ends the run first.
  *
- * <p>The offset is committed only after the step succeeded; a failure of the services is retried
+ * <p>The offsets are committed only after the batch succeeded; a failure of the services is retried
  * with backoff, and after {@code kiln.orchestration.max-attempts} the channel fails (health DOWN,
- * offset uncommitted: the next process redelivers). Every step is idempotent.
+ * offsets uncommitted: the next process redelivers). Every step is idempotent.
  */
 @ApplicationScoped
 public class OrchestrateCommandConsumer {
@@ -33,31 +38,73 @@ public class OrchestrateCommandConsumer {
 
   @Incoming("workflow-orchestration")
   @Blocking(ordered = true)
-  public void onEvent(String payload) {
-    JsonNode event;
-    try {
-      event = TaskJson.mapper().readTree(payload);
-    } catch (IOException e) {
-      LOG.errorf("dropping an event that is not JSON: %s", e.getMessage());
-      return;
+  public void onEvents(List<String> payloads) {
+    Long fulfilRoot = null;
+    List<Long> fulfilled = new ArrayList<>();
+    String fulfilEvent = null;
+    for (String payload : payloads) {
+      JsonNode event;
+      try {
+        event = TaskJson.mapper().readTree(payload);
+      } catch (IOException e) {
+        LOG.errorf("dropping an event that is not JSON: %s", e.getMessage());
+        continue;
+      }
+      String type = event.path("event_type").asText("");
+      if (!ORCHESTRATE.equals(type) && !COMPLETED.equals(type)) {
+        continue;
+      }
+      Step step;
+      try {
+        step = step(type, event);
+      } catch (RuntimeException e) {
+        LOG.errorf("dropping a malformed %s event: %s", type, e.getMessage());
+        continue;
+      }
+      if (step == null) {
+        continue;
+      }
+      String eventId = event.path("event_id").asText();
+      if (step instanceof Step.Fulfil f) {
+        if (fulfilRoot != null && fulfilRoot != f.root()) {
+          flush(fulfilRoot, fulfilled, fulfilEvent);
+          fulfilled = new ArrayList<>();
+        }
+        if (fulfilled.isEmpty()) {
+          fulfilEvent = eventId;
+        }
+        fulfilRoot = f.root();
+        fulfilled.add(f.workRequest());
+        continue;
+      }
+      if (fulfilRoot != null) {
+        flush(fulfilRoot, fulfilled, fulfilEvent);
+        fulfilRoot = null;
+        fulfilled = new ArrayList<>();
+      }
+      Runnable run = ((Step.Run) step).run();
+      withRetries(run, eventId);
     }
-    String type = event.path("event_type").asText("");
-    if (!ORCHESTRATE.equals(type) && !COMPLETED.equals(type)) {
-      return;
-    }
-    Runnable step;
-    try {
-      step = step(type, event);
-    } catch (RuntimeException e) {
-      LOG.errorf("dropping a malformed %s event: %s", type, e.getMessage());
-      return;
-    }
-    if (step != null) {
-      withRetries(step, event.path("event_id").asText());
+    if (fulfilRoot != null) {
+      flush(fulfilRoot, fulfilled, fulfilEvent);
     }
   }
 
-  private Runnable step(String type, JsonNode e) {
+  private void flush(long root, List<Long> workRequests, String firstEvent) {
+    List<Long> ids = List.copyOf(workRequests);
+    withRetries(
+        () -> orchestration.fulfil(root, ids),
+        firstEvent + (ids.size() > 1 ? " (and " + (ids.size() - 1) + " more successes)" : ""));
+  }
+
+  /** What one event asks for: a step to run, or a success whose promises to fulfil. */
+  sealed interface Step {
+    record Run(Runnable run) implements Step {}
+
+    record Fulfil(long root, long workRequest) implements Step {}
+  }
+
+  private Step step(String type, JsonNode e) {
     long workRequest = required(e, "work_request_id");
     Long root = e.hasNonNull("root_workflow_id") ? e.get("root_workflow_id").asLong() : null;
     if (ORCHESTRATE.equals(type)) {
@@ -66,10 +113,10 @@ public class OrchestrateCommandConsumer {
       String kind = e.path("kind").asText();
       if ("workflow".equals(kind)) {
         // Sub-workflows are laid out inline by their root's orchestrator.
-        return workflow == rootId ? () -> orchestration.populate(rootId) : null;
+        return workflow == rootId ? new Step.Run(() -> orchestration.populate(rootId)) : null;
       }
       if ("callback".equals(kind)) {
-        return () -> orchestration.callback(rootId, workRequest);
+        return new Step.Run(() -> orchestration.callback(rootId, workRequest));
       }
       throw new IllegalArgumentException("unknown kind '" + kind + "'");
     }
@@ -77,14 +124,14 @@ public class OrchestrateCommandConsumer {
       return null; // a standalone work request: no workflow to react in
     }
     if (root == workRequest) {
-      return () -> orchestration.forget(root);
+      return new Step.Run(() -> orchestration.forget(root));
     }
     if (!"success".equals(e.path("result").asText())
         || "internal".equals(e.path("task_type").asText())
         || "workflow".equals(e.path("task_type").asText())) {
       return null;
     }
-    return () -> orchestration.fulfil(root, workRequest);
+    return new Step.Fulfil(root, workRequest);
   }
 
   private void withRetries(Runnable step, String eventId) {

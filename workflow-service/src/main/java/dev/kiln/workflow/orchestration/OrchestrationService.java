@@ -62,8 +62,8 @@ public class OrchestrationService {
     return o;
   }
 
-  public int fulfil(long rootId, long workRequestId) {
-    int n = driver.fulfil(rootId, workRequestId);
+  public int fulfil(long rootId, java.util.Collection<Long> workRequestIds) {
+    int n = driver.fulfil(rootId, workRequestIds);
     if (n > 0) {
       registry.counter("kiln_workflow_promises_fulfilled_total").increment(n);
     }

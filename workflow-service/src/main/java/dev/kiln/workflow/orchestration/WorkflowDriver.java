@@ -132,51 +132,86 @@ public final class WorkflowDriver {
    * by the artifacts it created. Returns the items written (0 when it has none or all are there).
    */
   public int fulfil(long rootId, long workRequestId) {
-    Optional<ReactionCache.Entry> entry = reactions.find(rootId, workRequestId);
-    if (entry.isEmpty()) {
-      GraphViews.Graph graph = GraphViews.graph(scheduler.graph(rootId));
-      reactions.remember(graph);
-      entry = reactions.find(rootId, workRequestId);
-      if (entry.isEmpty()) {
-        return 0; // not a child of this workflow (or the root itself)
+    return fulfil(rootId, List.of(workRequestId));
+  }
+
+  /**
+   * The successes of many children of one root workflow (the completion events of one Kafka poll)
+   * together: their reactions from the cache (a miss reads the graph once), ONE listing of the
+   * artifacts they created, ONE read of the items those name and ONE write — a few calls whatever
+   * the number of children (long listings are split to keep each request line short). Returns the
+   * items written.
+   */
+  public int fulfil(long rootId, java.util.Collection<Long> workRequestIds) {
+    Map<Long, ReactionCache.Entry> entries = new LinkedHashMap<>();
+    List<Long> misses = new ArrayList<>();
+    for (long id : new java.util.LinkedHashSet<>(workRequestIds)) {
+      Optional<ReactionCache.Entry> e = reactions.find(rootId, id);
+      if (e.isPresent()) {
+        entries.put(id, e.get());
+      } else {
+        misses.add(id);
       }
     }
-    List<EventReaction> internal = new ArrayList<>();
-    for (EventReaction r : entry.get().onSuccess()) {
-      if (!EventReaction.UPDATE_COLLECTION_WITH_ARTIFACTS.equals(r.action())) {
-        continue;
-      }
-      if (EventReaction.INTERNAL_COLLECTION.equals(r.collection())) {
-        internal.add(r);
-      } else {
-        LOG.warnf(
-            "work request %d: reactions on %s are not run yet (only %s)",
-            workRequestId, r.collection(), EventReaction.INTERNAL_COLLECTION);
+    if (!misses.isEmpty()) {
+      GraphViews.Graph graph = GraphViews.graph(scheduler.graph(rootId));
+      reactions.remember(graph);
+      // not found again: not a child of this workflow (or the root itself)
+      misses.forEach(id -> reactions.find(rootId, id).ifPresent(e -> entries.put(id, e)));
+    }
+    Map<Long, List<EventReaction>> internal = new LinkedHashMap<>();
+    String workspace = null;
+    for (Map.Entry<Long, ReactionCache.Entry> e : entries.entrySet()) {
+      for (EventReaction r : e.getValue().onSuccess()) {
+        if (!EventReaction.UPDATE_COLLECTION_WITH_ARTIFACTS.equals(r.action())) {
+          continue;
+        }
+        if (EventReaction.INTERNAL_COLLECTION.equals(r.collection())) {
+          internal.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
+          workspace = e.getValue().workspace(); // one root workflow: one workspace
+        } else {
+          LOG.warnf(
+              "work request %d: reactions on %s are not run yet (only %s)",
+              e.getKey(), r.collection(), EventReaction.INTERNAL_COLLECTION);
+        }
       }
     }
     if (internal.isEmpty()) {
       return 0;
     }
-    String workspace = entry.get().workspace();
-    List<JsonNode> created = artifacts.artifactsCreatedBy(workspace, workRequestId);
+    Map<Long, List<JsonNode>> created = artifacts.artifactsCreatedBy(workspace, internal.keySet());
     // Which artifact each item name gets (the first that matches), then one read of those items.
     Map<String, JsonNode> byName = new LinkedHashMap<>();
-    for (EventReaction r : internal) {
-      boolean found = false;
-      for (JsonNode a : created) {
-        if (matches(a, r.artifactFilters())) {
-          found = true;
-          String name = expand(r, a);
-          if (name != null) {
-            byName.putIfAbsent(name, a);
+    int unmatched = 0;
+    for (Map.Entry<Long, List<EventReaction>> e : internal.entrySet()) {
+      List<JsonNode> made = created.getOrDefault(e.getKey(), List.of());
+      // within one producer the first match wins; a later producer's success wins over an
+      // earlier one's, as when the events are handled one by one
+      Map<String, JsonNode> own = new LinkedHashMap<>();
+      for (EventReaction r : e.getValue()) {
+        boolean found = false;
+        for (JsonNode a : made) {
+          if (matches(a, r.artifactFilters())) {
+            found = true;
+            String name = expand(r, a);
+            if (name != null) {
+              own.putIfAbsent(name, a);
+            }
           }
         }
+        if (!found) {
+          unmatched++;
+          LOG.debugf(
+              "work request %d succeeded without an artifact for %s %s: its promise stays",
+              e.getKey(), r.nameTemplate(), r.artifactFilters());
+        }
       }
-      if (!found) {
-        LOG.warnf(
-            "work request %d succeeded without an artifact for %s %s: its promise stays",
-            workRequestId, r.nameTemplate(), r.artifactFilters());
-      }
+      byName.putAll(own);
+    }
+    if (unmatched > 0) {
+      LOG.warnf(
+          "workflow %d: %d reactions of %d children found no artifact: their promises stay",
+          rootId, unmatched, internal.size());
     }
     if (byName.isEmpty()) {
       return 0;

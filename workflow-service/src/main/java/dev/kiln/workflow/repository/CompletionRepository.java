@@ -14,21 +14,65 @@ import java.util.List;
 public class CompletionRepository {
 
   @Inject EntityManager em;
+  @Inject com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-  public void insert(WorkRequestCompleted e) {
+  /**
+   * Claims the event ids in {@code processed_event} (as kiln-outbox's {@code ProcessedEvents} does
+   * one at a time) and inserts the completions of those claimed now, in two statements whatever the
+   * number; returns the events claimed (those not applied before), in order.
+   */
+  @SuppressWarnings("unchecked")
+  public List<WorkRequestCompleted> claimAndInsert(List<WorkRequestCompleted> events) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    java.util.Map<java.util.UUID, WorkRequestCompleted> byId = new java.util.LinkedHashMap<>();
+    events.forEach(e -> byId.putIfAbsent(e.eventId(), e));
+    List<Object> claimed =
+        em.createNativeQuery(
+                "INSERT INTO processed_event (event_id, event_type)"
+                    + " SELECT CAST(unnest(CAST(?1 AS text[])) AS uuid), ?2"
+                    + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
+            .setParameter(1, byId.keySet().stream().map(String::valueOf).toArray(String[]::new))
+            .setParameter(2, WorkRequestCompleted.EVENT_TYPE)
+            .getResultList();
+    java.util.Set<java.util.UUID> fresh = new java.util.HashSet<>();
+    claimed.forEach(id -> fresh.add(java.util.UUID.fromString(String.valueOf(id))));
+    List<WorkRequestCompleted> out =
+        byId.values().stream().filter(e -> fresh.contains(e.eventId())).toList();
+    if (out.isEmpty()) {
+      return out;
+    }
+    List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>(out.size());
+    for (WorkRequestCompleted e : out) {
+      java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+      row.put("event_id", e.eventId().toString());
+      row.put("work_request_id", e.workRequestId());
+      row.put("root_workflow_id", e.rootWorkflowId());
+      row.put("task_type", e.taskType());
+      row.put("task_name", e.taskName());
+      row.put("result", e.result());
+      row.put("attempt", e.attempt());
+      row.put("occurred_at", e.occurredAt().toString());
+      rows.add(row);
+    }
+    String json;
+    try {
+      json = mapper.writeValueAsString(rows);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+      throw new IllegalStateException("completion rows cannot be serialised", ex);
+    }
     em.createNativeQuery(
             "INSERT INTO work_request_completion (event_id, work_request_id, root_workflow_id,"
                 + " task_type, task_name, result, attempt, occurred_at)"
-                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-        .setParameter(1, e.eventId())
-        .setParameter(2, e.workRequestId())
-        .setParameter(3, e.rootWorkflowId())
-        .setParameter(4, e.taskType())
-        .setParameter(5, e.taskName())
-        .setParameter(6, e.result())
-        .setParameter(7, e.attempt())
-        .setParameter(8, Timestamp.from(e.occurredAt()))
+                + " SELECT CAST(x.event_id AS uuid), x.work_request_id, x.root_workflow_id,"
+                + " x.task_type, x.task_name, x.result, x.attempt, x.occurred_at"
+                + " FROM jsonb_to_recordset(CAST(?1 AS jsonb)) AS x(event_id text,"
+                + " work_request_id bigint, root_workflow_id bigint, task_type text,"
+                + " task_name text, result text, attempt int, occurred_at timestamptz)")
+        .setParameter(1, json)
         .executeUpdate();
+    return out;
   }
 
   @SuppressWarnings("unchecked")

@@ -1,6 +1,5 @@
 package dev.kiln.workflow.service;
 
-import dev.kiln.outbox.ProcessedEvents;
 import dev.kiln.workflow.domain.WorkRequestCompleted;
 import dev.kiln.workflow.repository.CompletionRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,23 +16,30 @@ public class CompletionService {
   private static final Logger LOG = Logger.getLogger(CompletionService.class);
 
   @Inject CompletionRepository repository;
-  @Inject ProcessedEvents processed;
   @Inject MeterRegistry registry;
 
-  /** Records a completion; returns false when the event had been applied already. */
+  /**
+   * Records many completions in one transaction and two statements (claim the event ids, insert the
+   * completions of those claimed); returns how many were new (the others had been applied).
+   */
   @Transactional
-  public boolean apply(WorkRequestCompleted event) {
-    if (!processed.claim(event.eventId(), WorkRequestCompleted.EVENT_TYPE)) {
-      registry.counter("kiln_workflow_events_duplicate_total").increment();
-      LOG.debugf("event %s already applied", event.eventId());
-      return false;
+  public int applyAll(List<WorkRequestCompleted> events) {
+    List<WorkRequestCompleted> fresh = repository.claimAndInsert(events);
+    int duplicates = events.size() - fresh.size();
+    if (duplicates > 0) {
+      registry.counter("kiln_workflow_events_duplicate_total").increment(duplicates);
     }
-    repository.insert(event);
-    registry.counter("kiln_workflow_events_applied_total", "result", event.result()).increment();
-    LOG.infof(
-        "work request %d (%s/%s) completed with %s",
-        event.workRequestId(), event.taskType(), event.taskName(), event.result());
-    return true;
+    for (WorkRequestCompleted e : fresh) {
+      registry.counter("kiln_workflow_events_applied_total", "result", e.result()).increment();
+      LOG.debugf(
+          "work request %d (%s/%s) completed with %s",
+          e.workRequestId(), e.taskType(), e.taskName(), e.result());
+    }
+    if (!fresh.isEmpty()) {
+      LOG.infof(
+          "%d work request completions recorded (%d already applied)", fresh.size(), duplicates);
+    }
+    return fresh.size();
   }
 
   @Transactional

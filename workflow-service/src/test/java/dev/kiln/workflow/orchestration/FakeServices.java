@@ -206,9 +206,19 @@ final class FakeServices {
       return out;
     }
 
+    int createdReads;
+
     @Override
-    public List<JsonNode> artifactsCreatedBy(String workspace, long workRequestId) {
-      return created.getOrDefault(workRequestId, List.of());
+    public Map<Long, List<JsonNode>> artifactsCreatedBy(
+        String workspace, java.util.Collection<Long> workRequestIds) {
+      createdReads++;
+      Map<Long, List<JsonNode>> out = new LinkedHashMap<>();
+      for (long id : workRequestIds) {
+        if (created.containsKey(id)) {
+          out.put(id, created.get(id));
+        }
+      }
+      return out;
     }
 
     /** A lookup that finds an artifact. */

@@ -10,6 +10,9 @@ import dev.kiln.task.TaskJson;
 import dev.kiln.workflow.domain.catalogue.WorkflowCatalogue;
 import dev.kiln.workflow.domain.orchestration.Orchestration;
 import dev.kiln.workflow.domain.orchestration.ProbeOrchestrator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -178,6 +181,49 @@ class WorkflowDriverTest {
     WorkflowDriver restarted = driver(WorkflowCatalogue.orchestration(), s);
     assertEquals(0, restarted.fulfil(ROOT, build));
     assertEquals(2, s.graphReads);
+  }
+
+  @Test
+  void theSuccessesOfManyProducersAreFulfilledWithOneListingOneReadAndOneWrite() {
+    FakeServices.Scheduler s =
+        new FakeServices.Scheduler(
+            ROOT,
+            "sbuild",
+            json(
+                "{'input': {'source_artifact': 12}, 'target_distribution': 'debian:bookworm',"
+                    + " 'architectures': ['amd64', 'arm64', 'i386'], 'backend': 'unshare'}"));
+    WorkflowDriver d = driver(WorkflowCatalogue.orchestration(), s);
+    d.populate(ROOT);
+    Map<String, Long> uploads = new java.util.LinkedHashMap<>();
+    List<Long> builds = new ArrayList<>();
+    for (String arch : List.of("amd64", "arm64", "i386")) {
+      long build = s.id("build-" + arch);
+      builds.add(build);
+      if (!arch.equals("i386")) { // i386 succeeded without its upload: its promise stays
+        uploads.put(arch, artifacts.create(build, "debian:upload", json("{'type': 'dpkg'}")));
+      }
+      s.set("build-" + arch, "completed", "success");
+    }
+    int writes = artifacts.writes;
+    int reads = artifacts.itemReads;
+
+    assertEquals(2, d.fulfil(ROOT, builds));
+
+    assertEquals(1, artifacts.createdReads, "one listing of the artifacts of every producer");
+    assertEquals(reads + 1, artifacts.itemReads, "one read of the items they name");
+    assertEquals(writes + 1, artifacts.writes, "one write");
+    uploads.forEach(
+        (arch, upload) -> {
+          ObjectNode item = artifacts.items.get("build-" + arch);
+          assertEquals(upload, item.path("artifact_id").asLong());
+          assertEquals(arch, item.path("data").path("architecture").asText());
+        });
+    assertEquals(
+        dev.kiln.workflow.domain.orchestration.PromiseSpec.PROMISE_CATEGORY,
+        artifacts.items.get("build-i386").path("category").asText());
+    // Delivered again (a redelivered poll): nothing is written.
+    assertEquals(0, d.fulfil(ROOT, builds));
+    assertEquals(writes + 1, artifacts.writes);
   }
 
   @Test
