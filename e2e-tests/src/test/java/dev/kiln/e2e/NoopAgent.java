@@ -39,10 +39,22 @@ final class NoopAgent implements AutoCloseable {
       String name,
       List<String> tags,
       Function<Assignment, Outcome> rule) {
+    this(schedulerPort, artifactPort, registrationToken, name, "worker", tags, rule);
+  }
+
+  /** An agent registered as {@code workerType} ({@code worker} or {@code signing}). */
+  NoopAgent(
+      int schedulerPort,
+      int artifactPort,
+      String registrationToken,
+      String name,
+      String workerType,
+      List<String> tags,
+      Function<Assignment, Outcome> rule) {
     this.artifactUrl = "http://127.0.0.1:" + artifactPort;
     this.rule = rule;
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", schedulerPort).usePlaintext().build();
-    String workerToken = TestAgent.register(channel, registrationToken, name, "worker");
+    String workerToken = TestAgent.register(channel, registrationToken, name, workerType);
     agent =
         TestAgent.connect(
             channel,

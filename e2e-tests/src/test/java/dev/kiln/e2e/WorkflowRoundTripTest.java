@@ -54,6 +54,13 @@ class WorkflowRoundTripTest {
   private static Platform platform;
   private static KilnClient client;
   private static NoopAgent agent;
+  private static NoopAgent signer;
+  private static long signingTemplate;
+
+  /** Holds the stand-in of {@code assemblesignedsource} until the test has seen the graph. */
+  private static final java.util.concurrent.CountDownLatch ASSEMBLE =
+      new java.util.concurrent.CountDownLatch(1);
+
   private static String bootstrap;
   private static final String WS = "e2e-wf-" + System.nanoTime();
   private static long source;
@@ -89,6 +96,16 @@ class WorkflowRoundTripTest {
                     + "', 'data': {'srcpkg_name': 'hello', 'srcpkg_version': '2.10-3',"
                     + " 'deb_fields': {'Package': 'hello', 'Architecture': 'amd64'},"
                     + " 'deb_control_files': ['control']}}")
+            .get("id")
+            .asLong();
+    signingTemplate =
+        post(
+                "/api/v1/artifacts",
+                "{'category': 'debian:binary-package', 'workspace': '"
+                    + WS
+                    + "', 'data': {'srcpkg_name': 'hello', 'srcpkg_version': '2.10-3',"
+                    + " 'deb_fields': {'Package': 'hello-signed-template', 'Architecture':"
+                    + " 'amd64'}, 'deb_control_files': ['control']}}")
             .get("id")
             .asLong();
     long tarball =
@@ -127,18 +144,33 @@ class WorkflowRoundTripTest {
                 "task:worker:sbuild:v1",
                 "task:worker:lintian:v1",
                 "task:worker:autopkgtest:v1",
+                "task:worker:extractforsigning:v1",
+                "task:worker:assemblesignedsource:v1",
                 "arch:amd64",
                 "executor:unshare",
                 "tool:sbuild",
                 "tool:lintian",
                 "tool:autopkgtest"),
             WorkflowRoundTripTest::standIn);
+    signer =
+        new NoopAgent(
+            platform.ports().scheduler(),
+            platform.ports().artifact(),
+            platform.secrets().registrationToken(),
+            "e2e-noop-signer",
+            "signing",
+            List.of("task:signing:sign:v1", "tool:sbsign"),
+            WorkflowRoundTripTest::standIn);
   }
 
   @AfterAll
   static void stopPlatform() throws Exception {
+    ASSEMBLE.countDown();
     if (agent != null) {
       agent.close();
+    }
+    if (signer != null) {
+      signer.close();
     }
     if (platform != null) {
       platform.close();
@@ -183,6 +215,38 @@ class WorkflowRoundTripTest {
       }
       case "autopkgtest" -> {
         return new NoopAgent.Outcome(WorkResult.WORK_RESULT_FAILURE, Map.of());
+      }
+      case "extractforsigning" -> {
+        return new NoopAgent.Outcome(
+            WorkResult.WORK_RESULT_SUCCESS,
+            Map.of(
+                "debusine:signing-input",
+                "{\"trusted_certs\": [\"%s\"], \"binary_package_name\": \"hello\"}"
+                    .formatted("a".repeat(64))));
+      }
+      case "sign" -> {
+        return new NoopAgent.Outcome(
+            WorkResult.WORK_RESULT_SUCCESS,
+            Map.of(
+                "debusine:signing-output",
+                "{\"purpose\": \"uefi\", \"fingerprint\": \"ABCD\", \"results\":"
+                    + " [{\"file\": \"hello.efi\", \"output_file\": \"hello.efi.signed\"}]}"));
+      }
+      case "assemblesignedsource" -> {
+        try {
+          if (!ASSEMBLE.await(3, java.util.concurrent.TimeUnit.MINUTES)) {
+            return new NoopAgent.Outcome(WorkResult.WORK_RESULT_ERROR, Map.of());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return new NoopAgent.Outcome(WorkResult.WORK_RESULT_ERROR, Map.of());
+        }
+        return new NoopAgent.Outcome(
+            WorkResult.WORK_RESULT_SUCCESS,
+            Map.of(
+                "debian:source-package",
+                "{\"name\": \"hello-signed\", \"version\": \"2.10-3\", \"type\": \"dpkg\","
+                    + " \"dsc_fields\": {\"Source\": \"hello-signed\"}}"));
       }
       default -> {
         return new NoopAgent.Outcome(WorkResult.WORK_RESULT_SUCCESS, Map.of());
@@ -310,6 +374,104 @@ class WorkflowRoundTripTest {
         recorded.path("data").path("work_request_id").asLong());
   }
 
+  /**
+   * The graph grows at run time: make_signed_source lays out its sbuild of the signed source with
+   * only a populate callback, waiting for the assembled source; when the assembly succeeds, the
+   * callback lays out the build of the real source, which runs, and the workflow succeeds. The
+   * callback's command delivered again changes nothing.
+   */
+  @Test
+  void aCallbackAddsTheSignedBuildAtRunTime() throws Exception {
+    long root =
+        createWorkflow(
+            "make_signed_source",
+            "{'binary_artifacts': ['"
+                + binary
+                + "@artifacts'], 'signing_template_artifacts': ["
+                + signingTemplate
+                + "], 'codename': 'bookworm', 'architectures': ['amd64'], 'backend': 'unshare',"
+                + " 'purpose': 'uefi', 'key': 'ABCD'}");
+    long assemble = awaitAssignment("assemblesignedsource", root);
+
+    // Before the step: the signed build's sub-workflow holds its callback, waiting; no build.
+    Map<String, JsonNode> before = nodes(root);
+    assertEquals(
+        List.of(
+            "assemble-amd64-0",
+            "extract-amd64-0",
+            "sbuild-amd64-0",
+            "sbuild-amd64-0/entry",
+            "sbuild-amd64-0/exit",
+            "sbuild-amd64-0/populate",
+            "sign-amd64-0"),
+        List.copyOf(before.keySet()),
+        () -> describe(root));
+    JsonNode populate = before.get("sbuild-amd64-0/populate");
+    assertEquals("internal", populate.path("task_type").asText());
+    assertEquals("blocked", populate.path("status").asText(), () -> describe(root));
+    assertEquals("running", before.get("assemble-amd64-0").path("status").asText());
+    assertEquals(assemble, before.get("assemble-amd64-0").path("id").asLong());
+    assertTrue(
+        agent.of("sbuild").stream()
+            .noneMatch(a -> a.getTaskDataJson().contains("signed-source-amd64-0")),
+        "no build of the signed source yet");
+
+    ASSEMBLE.countDown();
+    JsonNode done = client.awaitTerminal(root, WORKFLOW_TIMEOUT);
+    assertEquals("completed", done.path("status").asText(), () -> describe(root));
+    assertEquals("success", done.path("result").asText(), () -> describe(root));
+
+    // After: the callback ran and added the build, which ran on the assembled source.
+    Map<String, JsonNode> after = nodes(root);
+    assertEquals(before.size() + 1, after.size(), after::toString);
+    assertTrue(after.keySet().containsAll(before.keySet()), after::toString);
+    JsonNode build = after.get("sbuild-amd64-0/build-amd64");
+    assertNotNull(build, after::toString);
+    assertEquals("sbuild-amd64-0", build.path("parent_key").asText());
+    assertEquals("completed", build.path("status").asText());
+    assertEquals("success", build.path("result").asText());
+    for (String key : List.of("sbuild-amd64-0/populate", "sbuild-amd64-0/exit", "sbuild-amd64-0")) {
+      assertEquals("completed", after.get(key).path("status").asText(), key);
+      assertEquals("success", after.get(key).path("result").asText(), key);
+    }
+    assertTrue(
+        edges(root).contains("sbuild-amd64-0/exit -> sbuild-amd64-0/build-amd64"),
+        () -> describe(root));
+    long signedSource = agent.created.get(assemble).get(0);
+    Assignment sbuild =
+        agent.of("sbuild").stream()
+            .filter(a -> a.getWorkRequestId() == build.path("id").asLong())
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        sbuild.getDynamicTaskDataJson().contains("\"id\":" + signedSource),
+        sbuild::getDynamicTaskDataJson);
+    // The build's promise was laid out by the callback and fulfilled by the build.
+    JsonNode upload = items(root).get("signed-amd64-0|build-amd64");
+    assertNotNull(upload, () -> describe(root));
+    assertEquals(
+        agent.created.get(build.path("id").asLong()).get(0), upload.path("artifact_id").asLong());
+
+    // The callback's command delivered again: nothing new.
+    String graphBefore = graphFingerprint(root);
+    long callbackId = populate.path("id").asLong();
+    redeliverAndAwait(
+        events(
+            r ->
+                r.path("event_type").asText().equals("workflow.orchestrate.v1")
+                    && r.path("work_request_id").asLong() == callbackId,
+            1));
+    assertEquals(graphBefore, graphFingerprint(root), "the graph is unchanged");
+    assertEquals(after.size(), nodes(root).size());
+    assertEquals(
+        1,
+        agent.of("sbuild").stream()
+            .filter(a -> a.getWorkRequestId() == build.path("id").asLong())
+            .count());
+    assertEquals(List.of(), agent.failures);
+    assertEquals(List.of(), signer.failures);
+  }
+
   @Test
   void badTaskDataEndsTheWorkflowInErrorWithTheMessage() throws Exception {
     long root =
@@ -383,6 +545,33 @@ class WorkflowRoundTripTest {
     g.path("edges").forEach(e -> parts.add(e.toString()));
     parts.add(g.path("workflow").path("status").asText() + g.path("workflow").path("result"));
     return String.join("\n", parts);
+  }
+
+  /** The edges of the graph as {@code <key> -> <key>}. */
+  private static List<String> edges(long root) throws Exception {
+    List<String> out = new ArrayList<>();
+    graph(root)
+        .path("edges")
+        .forEach(
+            e -> out.add(e.path("work_request").asText() + " -> " + e.path("depends_on").asText()));
+    return out;
+  }
+
+  /** Waits until the agent got a task of this name in the workflow; returns its work request. */
+  private static long awaitAssignment(String taskName, long root) throws Exception {
+    long deadline = System.nanoTime() + WORKFLOW_TIMEOUT.toNanos();
+    while (true) {
+      Map<String, JsonNode> nodes = nodes(root);
+      for (Assignment a : agent.of(taskName)) {
+        for (JsonNode n : nodes.values()) {
+          if (n.path("id").asLong() == a.getWorkRequestId()) {
+            return a.getWorkRequestId();
+          }
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, () -> "no " + taskName + ": " + describe(root));
+      Thread.sleep(200);
+    }
   }
 
   private static Map<String, JsonNode> items(long root) throws Exception {

@@ -20,6 +20,11 @@ import java.util.Map;
  * {@code signing/sign} (promises {@code signing-output-<id>}) → {@code worker/assemblesignedsource}
  * (promises {@code signed-source-<id>}) → an {@code sbuild} sub-workflow of the signed source on
  * that architecture (prefix {@code <prefix>signed-<id>|}).
+ *
+ * <p>As in Debusine, the sbuild of the signed source is laid out at run time: until the assembled
+ * source exists it holds only its populate callback (waiting for {@code assemble-<id>}); when that
+ * runs, the sbuild orchestrator lays out the build of the real source and its promises ({@code
+ * <prefix>signed-<id>|build-<arch>}).
  */
 public final class MakeSignedSourceOrchestrator
     implements Orchestrator<MakeSignedSourceWorkflow.Data> {
@@ -80,13 +85,13 @@ public final class MakeSignedSourceOrchestrator
             .requires(template)
             .requires(output)
             .provides(prefix + "signed-source-" + id, "debian:source-package", promiseData);
+        String signedSource = Layouts.internal(prefix + "signed-source-" + id);
         layout
-            .subWorkflow(
+            .subWorkflowWhenReady(
                 "sbuild-" + id,
                 SbuildWorkflow.DEFINITION,
                 new SbuildWorkflow.Data(
-                    new SbuildWorkflow.Input(
-                        LookupSingle.of(Layouts.internal(prefix + "signed-source-" + id))),
+                    new SbuildWorkflow.Input(LookupSingle.of(signedSource)),
                     Layouts.vendor(d.vendor()) + ":" + d.codename(),
                     List.of(arch),
                     null,
@@ -94,7 +99,8 @@ public final class MakeSignedSourceOrchestrator
                     null,
                     null,
                     null,
-                    prefix + "signed-" + id + "|"))
+                    prefix + "signed-" + id + "|"),
+                signedSource)
             .displayName("Build signed source " + id);
       }
     }

@@ -121,6 +121,49 @@ public final class Layout<D extends TaskData> {
     return new Child(plan, container, entry.key(), exit.key());
   }
 
+  /** The step (and local key) of the callback that populates a deferred sub-workflow. */
+  public static final String POPULATE_STEP = "populate";
+
+  /**
+   * Lays out a sub-workflow whose children are laid out only once the artifacts it reads exist
+   * (Debusine's sub-workflow blocked by {@code requires_artifact} and orchestrated when it becomes
+   * pending): between its entry and exit, an invisible callback {@code <key>/populate} (step
+   * {@value #POPULATE_STEP}) that requires {@code lookups}; when it runs, the sub-workflow's
+   * orchestrator populates it then, on the artifacts as they are, and its children are wired
+   * between the callback and the exit in the same mutation. The layout is the same whether or not
+   * the lookups are promises still, so re-population lays out the same keys.
+   */
+  public <T extends TaskData> Child subWorkflowWhenReady(
+      String local, DbTaskDefinition<T> definition, T taskData, String... lookups) {
+    if (definition.type() != TaskType.WORKFLOW) {
+      throw new IllegalArgumentException(definition.id() + " is not a workflow");
+    }
+    plan.orchestration.orchestratorFor(definition);
+    Plan.Draft container = add(local, definition, taskData);
+    String key = container.key;
+    Layout<T> inner = new Layout<>(plan, key, taskData);
+    Child entry = inner.syncPoint("entry");
+    entry.draft.workflowData = WorkflowData.empty().withDisplayName("Enter " + local);
+    Child populate =
+        inner.callback(POPULATE_STEP, POPULATE_STEP).displayName("Populate " + local).invisible();
+    for (String lookup : lookups) {
+      populate.requires(lookup);
+    }
+    Child exit = inner.syncPoint("exit");
+    exit.draft.workflowData = WorkflowData.empty().withDisplayName("Leave " + local);
+    wire(key + "/", entry.key(), exit.key());
+    return new Child(plan, container, entry.key(), exit.key());
+  }
+
+  /**
+   * Populates a sub-workflow laid out by {@link #subWorkflowWhenReady}, from its populate callback:
+   * its children after the callback, its exit after them.
+   */
+  static <T extends TaskData> void populateDeferred(Orchestrator<T> orchestrator, Layout<T> inner) {
+    orchestrator.populate(inner);
+    inner.wire(inner.scope + "/", inner.key(POPULATE_STEP), inner.key("exit"));
+  }
+
   /** Entry before every member without a sibling dependency; exit after every member left open. */
   private void wire(String prefix, String entryKey, String exitKey) {
     Set<String> members = new HashSet<>();

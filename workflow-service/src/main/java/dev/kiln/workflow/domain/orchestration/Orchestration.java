@@ -74,7 +74,8 @@ public final class Orchestration {
 
   /**
    * Runs the callback of the {@code internal/workflow} child {@code callbackKey}: the orchestrator
-   * of the workflow it belongs to, for its step.
+   * of the workflow it belongs to, for its step; the callback {@code <key>/populate} of a
+   * sub-workflow laid out by {@link Layout#subWorkflowWhenReady} populates that sub-workflow.
    *
    * @throws OrchestrationException for an unknown callback or step
    */
@@ -93,7 +94,12 @@ public final class Orchestration {
       callback(require(view.taskName()), plan, null, view.taskData(), step);
     } else {
       ChildSpec workflow = view.child(parent).map(ChildState::spec).orElseThrow();
-      callback(require(workflow.taskName()), plan, parent, workflow.taskData(), step);
+      if (Layout.POPULATE_STEP.equals(step)
+          && callbackKey.equals(parent + "/" + Layout.POPULATE_STEP)) {
+        populateDeferred(require(workflow.taskName()), plan, parent, workflow.taskData());
+      } else {
+        callback(require(workflow.taskName()), plan, parent, workflow.taskData(), step);
+      }
     }
     return plan.finish("callback:" + callbackKey, registry);
   }
@@ -105,6 +111,14 @@ public final class Orchestration {
       com.fasterxml.jackson.databind.node.ObjectNode data,
       String step) {
     o.callback(step, new Layout<>(plan, scope, parse(o, data)));
+  }
+
+  private <D extends TaskData> void populateDeferred(
+      Orchestrator<D> o,
+      Plan plan,
+      String scope,
+      com.fasterxml.jackson.databind.node.ObjectNode data) {
+    Layout.populateDeferred(o, new Layout<>(plan, scope, parse(o, data)));
   }
 
   @SuppressWarnings("unchecked")

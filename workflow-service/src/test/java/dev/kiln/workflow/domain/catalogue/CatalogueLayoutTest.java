@@ -360,10 +360,10 @@ class CatalogueLayoutTest {
             "assemble-amd64-0",
             "sbuild-amd64-0",
             "sbuild-amd64-0/entry",
-            "sbuild-amd64-0/build-amd64",
+            "sbuild-amd64-0/populate",
             "sbuild-amd64-0/exit"),
         keys(s),
-        "no binaries for arm64: nothing to sign there");
+        "no binaries for arm64: nothing to sign there; the signed build is laid out at run time");
     assertEquals("signing", s.child("sign-amd64-0").spec().taskType());
     assertEquals(
         obj(
@@ -372,15 +372,43 @@ class CatalogueLayoutTest {
         data(s, "sign-amd64-0"));
     assertEquals(Set.of("extract-amd64-0"), s.child("sign-amd64-0").dependsOn());
     assertEquals(Set.of("sign-amd64-0"), s.child("assemble-amd64-0").dependsOn());
-    assertEquals(
-        Set.of("sbuild-amd64-0/entry", "assemble-amd64-0"),
-        s.child("sbuild-amd64-0/build-amd64").dependsOn());
+    // The sbuild of the signed source waits, unpopulated, for the assembled source.
+    ChildState populate = s.child("sbuild-amd64-0/populate");
+    assertTrue(populate.spec().isCallback());
+    assertEquals("populate", populate.spec().workflowData().step());
+    assertEquals("sbuild-amd64-0", populate.parent());
+    assertEquals(Set.of("sbuild-amd64-0/entry", "assemble-amd64-0"), populate.dependsOn());
+    assertEquals(Set.of("sbuild-amd64-0/populate"), s.child("sbuild-amd64-0/exit").dependsOn());
+    assertFalse(s.internalCollection().containsKey("signed-amd64-0|build-amd64"));
+
+    s.complete("extract-amd64-0", SUCCESS);
+    s.complete("sign-amd64-0", SUCCESS);
+    assertFalse(s.children().containsKey("sbuild-amd64-0/build-amd64"));
+    s.complete("assemble-amd64-0", SUCCESS);
+
+    // The callback ran: the build of the real signed source, between the callback and the exit.
+    assertEquals(COMPLETED, s.child("sbuild-amd64-0/populate").status());
+    ChildState build = s.child("sbuild-amd64-0/build-amd64");
+    assertEquals("sbuild-amd64-0", build.parent());
+    assertEquals(PENDING, build.status());
+    assertEquals(Set.of("sbuild-amd64-0/populate"), build.dependsOn(), "the source exists");
     assertEquals(
         "internal@collections/name:signed-source-amd64-0",
-        data(s, "sbuild-amd64-0/build-amd64").get("input").get("source_artifact").asText());
-    assertTrue(s.internalCollection().containsKey("signed-amd64-0|build-amd64"));
+        build.spec().taskData().get("input").get("source_artifact").asText());
+    assertEquals(
+        Set.of("sbuild-amd64-0/populate", "sbuild-amd64-0/build-amd64"),
+        s.child("sbuild-amd64-0/exit").dependsOn());
+    assertEquals(BLOCKED, s.child("sbuild-amd64-0/exit").status());
+    assertTrue(s.internalCollection().get("signed-amd64-0|build-amd64").isPromise());
+    assertValidAndIdempotent(s);
+    int count = s.children().size();
+    assertTrue(
+        ORCHESTRATION.callback(s.view(), "sbuild-amd64-0/populate").isEmpty(),
+        "the callback run again lays out nothing new");
+    assertEquals(count, s.children().size());
 
     s.runAll(SUCCESS);
+    assertEquals(COMPLETED, s.child("sbuild-amd64-0").status());
     assertEquals(SUCCESS, s.rootResult());
   }
 
