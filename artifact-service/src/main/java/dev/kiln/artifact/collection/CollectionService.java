@@ -92,6 +92,21 @@ public class CollectionService {
     return repository.activeItems(id).stream().map(CollectionItemView::of).toList();
   }
 
+  /**
+   * Adds many items to one collection in one transaction: all of them or, on the first refused
+   * item, none (what a workflow's {@code update-collection-with-artifacts} reactions on a named
+   * collection write, one call per collection).
+   */
+  @Transactional
+  public List<CollectionItemView> addItems(
+      long collectionId, List<NewCollectionItem> requests, Caller caller) {
+    List<CollectionItemView> out = new ArrayList<>(requests.size());
+    for (NewCollectionItem r : requests) {
+      out.add(addItem(collectionId, r, caller));
+    }
+    return out;
+  }
+
   @Transactional
   public CollectionItemView addItem(long collectionId, NewCollectionItem request, Caller caller) {
     CollectionEntity c = load(collectionId);
@@ -133,6 +148,14 @@ public class CollectionService {
     item.name = name;
     var existing = repository.activeItem(c.id, name);
     if (existing.isPresent()) {
+      CollectionItemEntity old = existing.get();
+      if (Boolean.TRUE.equals(request.replace())
+          && item.artifactId != null
+          && item.artifactId.equals(old.artifactId)
+          && item.data.equals(old.data)) {
+        // the same item again (e.g. a redelivered reaction): it stays, nothing is retired
+        return CollectionItemView.of(old);
+      }
       if (!Boolean.TRUE.equals(request.replace())) {
         throw ApiException.conflict(
             "collection "

@@ -77,6 +77,27 @@ public class CollectionResource {
         .build();
   }
 
+  /** The items of a batch of {@code POST /collections/{id}/items/batch}. */
+  public record NewCollectionItems(List<NewCollectionItem> items) {}
+
+  @POST
+  @Path("/collections/{id}/items/batch")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response addItems(
+      @PathParam("id") long id, NewCollectionItems request, @Context ContainerRequestContext ctx) {
+    if (request == null || request.items() == null || request.items().isEmpty()) {
+      throw ApiException.invalidField("items", "a non-empty list of items is required");
+    }
+    for (int i = 0; i < request.items().size(); i++) {
+      if (request.items().get(i) == null) {
+        throw ApiException.invalidField("items[" + i + "]", "an item is an object");
+      }
+    }
+    return Response.status(201)
+        .entity(collections.addItems(id, request.items(), BearerTokenFilter.caller(ctx)))
+        .build();
+  }
+
   @DELETE
   @Path("/collections/{id}/items/{name}")
   public Response removeItem(

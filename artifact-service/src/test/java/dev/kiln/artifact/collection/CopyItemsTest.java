@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.infra.KilnInfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -41,6 +42,76 @@ class CopyItemsTest {
                 + " 'variant': null, 'pkglist': {}, 'architecture': 'amd64',"
                 + " 'with_dev': true, 'with_init': true}, 'files': {}}")
             .formatted(ws, codename));
+  }
+
+  private static String items(long collection) {
+    return given()
+        .header("Authorization", ADMIN)
+        .get("/api/v1/collections/" + collection + "/items")
+        .then()
+        .statusCode(200)
+        .extract()
+        .asString();
+  }
+
+  private static io.restassured.response.ValidatableResponse batch(long collection, String json) {
+    return given()
+        .header("Authorization", ADMIN)
+        .contentType("application/json")
+        .body(json.replace('\'', '"'))
+        .post("/api/v1/collections/" + collection + "/items/batch")
+        .then();
+  }
+
+  @Test
+  void aBatchOfItemsIsAddedAllOrNothingAndTheSameItemsAgainChangeNothing() {
+    String ws = "batch-" + System.nanoTime();
+    long envs =
+        post(
+            "/api/v1/collections",
+            "{'name': 'debian', 'category': 'debian:environments', 'workspace': '" + ws + "'}");
+    long bookworm = tarball(ws, "bookworm");
+    long trixie = tarball(ws, "trixie");
+    long sid = tarball(ws, "sid");
+    String item =
+        "{'artifact_id': %d, 'replace': true, 'data': {'codename': '%s', 'architecture':"
+            + " 'amd64', 'variant': '', 'backend': 'unshare'}}";
+    String two =
+        "{'items': ["
+            + item.formatted(bookworm, "bookworm")
+            + ", "
+            + item.formatted(trixie, "trixie")
+            + "]}";
+
+    batch(envs, two).statusCode(201).body("artifact_id", contains((int) bookworm, (int) trixie));
+    String after = items(envs);
+    given()
+        .header("Authorization", ADMIN)
+        .get("/api/v1/collections/" + envs + "/items")
+        .then()
+        .body("artifact_id", containsInAnyOrder((int) bookworm, (int) trixie));
+
+    // the same batch again (a redelivered reaction): nothing is retired or added
+    batch(envs, two).statusCode(201);
+    assertEquals(after, items(envs));
+
+    // one refused item: none of the batch is added
+    batch(
+            envs,
+            "{'items': ["
+                + item.formatted(sid, "sid")
+                + ", "
+                + item.formatted(987654321L, "forky")
+                + "]}")
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors.field", contains("artifact_id"));
+    assertEquals(after, items(envs));
+
+    batch(envs, "{'items': []}")
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors.field", contains("items"));
   }
 
   @Test

@@ -26,6 +26,16 @@ public interface ArtifactApi {
    */
   JsonNode lookups(String workspace, long rootId, ObjectNode lookups);
 
+  /**
+   * Adds items to a named collection of the workspace (not the internal one) in one transaction:
+   * the collection lookup (e.g. {@code debian@debian:environments}) resolved, then one batch write
+   * ({@code POST /api/v1/collections/{id}/items/batch}).
+   *
+   * @param items {@code [{"artifact_id": N, "name": null-or-name, "data": {...}, "replace": true}]}
+   * @throws IllegalStateException when the collection cannot be found or the write is refused
+   */
+  void addCollectionItems(String workspace, long rootId, String collection, ArrayNode items);
+
   /** The artifacts these work requests created, oldest first, by work request. */
   java.util.Map<Long, List<JsonNode>> artifactsCreatedBy(
       String workspace, Collection<Long> workRequestIds);

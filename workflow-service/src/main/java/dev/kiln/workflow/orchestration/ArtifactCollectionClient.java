@@ -113,6 +113,34 @@ public class ArtifactCollectionClient implements ArtifactApi {
   }
 
   @Override
+  public void addCollectionItems(
+      String workspace, long rootId, String collection, ArrayNode items) {
+    ObjectNode lookups = TaskJson.mapper().createObjectNode();
+    ObjectNode item = lookups.putObject("collection");
+    item.put("lookup", collection);
+    item.put("expect_type", "collection");
+    JsonNode found = lookups(workspace, rootId, lookups).path("collection");
+    if (found.hasNonNull("error") || !found.path("collection").hasNonNull("id")) {
+      throw new IllegalStateException(
+          "collection "
+              + collection
+              + " in workspace "
+              + workspace
+              + ": "
+              + found.path("error").path("message").asText("not found"));
+    }
+    ObjectNode body = TaskJson.mapper().createObjectNode();
+    body.set("items", items);
+    http.post(
+        config.artifactUrl()
+            + "/api/v1/collections/"
+            + found.path("collection").path("id").asLong()
+            + "/items/batch",
+        token(workspace),
+        body);
+  }
+
+  @Override
   public Map<Long, List<JsonNode>> artifactsCreatedBy(
       String workspace, Collection<Long> workRequestIds) {
     Map<Long, List<JsonNode>> out = new java.util.LinkedHashMap<>();

@@ -160,6 +160,7 @@ public final class WorkflowDriver {
       misses.forEach(id -> reactions.find(rootId, id).ifPresent(e -> entries.put(id, e)));
     }
     Map<Long, List<EventReaction>> internal = new LinkedHashMap<>();
+    Map<Long, List<EventReaction>> named = new LinkedHashMap<>();
     String workspace = null;
     for (Map.Entry<Long, ReactionCache.Entry> e : entries.entrySet()) {
       for (EventReaction r : e.getValue().onSuccess()) {
@@ -168,18 +169,22 @@ public final class WorkflowDriver {
         }
         if (EventReaction.INTERNAL_COLLECTION.equals(r.collection())) {
           internal.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
-          workspace = e.getValue().workspace(); // one root workflow: one workspace
         } else {
-          LOG.warnf(
-              "work request %d: reactions on %s are not run yet (only %s)",
-              e.getKey(), r.collection(), EventReaction.INTERNAL_COLLECTION);
+          named.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
         }
+        workspace = e.getValue().workspace(); // one root workflow: one workspace
       }
     }
-    if (internal.isEmpty()) {
+    if (internal.isEmpty() && named.isEmpty()) {
       return 0;
     }
-    Map<Long, List<JsonNode>> created = artifacts.artifactsCreatedBy(workspace, internal.keySet());
+    java.util.Set<Long> producers = new java.util.LinkedHashSet<>(internal.keySet());
+    producers.addAll(named.keySet());
+    Map<Long, List<JsonNode>> created = artifacts.artifactsCreatedBy(workspace, producers);
+    int written = addToNamedCollections(rootId, workspace, named, created);
+    if (internal.isEmpty()) {
+      return written;
+    }
     // Which artifact each item name gets (the first that matches), then one read of those items.
     Map<String, JsonNode> byName = new LinkedHashMap<>();
     int unmatched = 0;
@@ -214,7 +219,7 @@ public final class WorkflowDriver {
           rootId, unmatched, internal.size());
     }
     if (byName.isEmpty()) {
-      return 0;
+      return written;
     }
     Map<String, JsonNode> current = new HashMap<>();
     for (JsonNode i : artifacts.internalItems(workspace, rootId, byName.keySet())) {
@@ -247,7 +252,51 @@ public final class WorkflowDriver {
     if (!items.isEmpty()) {
       artifacts.writeInternalItems(workspace, rootId, items);
     }
-    return items.size();
+    return written + items.size();
+  }
+
+  /**
+   * The reactions on named collections of the workspace (e.g. {@code update_environments}' tarballs
+   * into {@code <vendor>@debian:environments}): every matching artifact becomes an item named by
+   * the template (or by the collection's category when there is none) with the reaction's variables
+   * as its data, replacing an active item of that name. One batch write per collection; a
+   * redelivered event writes the same items again, which replaces them by themselves.
+   */
+  private int addToNamedCollections(
+      long rootId,
+      String workspace,
+      Map<Long, List<EventReaction>> named,
+      Map<Long, List<JsonNode>> created) {
+    Map<String, ArrayNode> byCollection = new LinkedHashMap<>();
+    for (Map.Entry<Long, List<EventReaction>> e : named.entrySet()) {
+      for (EventReaction r : e.getValue()) {
+        for (JsonNode a : created.getOrDefault(e.getKey(), List.of())) {
+          if (!matches(a, r.artifactFilters())) {
+            continue;
+          }
+          ObjectNode item =
+              byCollection
+                  .computeIfAbsent(r.collection(), c -> TaskJson.mapper().createArrayNode())
+                  .addObject();
+          item.put("artifact_id", a.path("id").asLong());
+          String name = expand(r, a);
+          if (name != null) {
+            item.put("name", name);
+          }
+          ObjectNode data = item.putObject("data");
+          if (r.variables() != null) {
+            r.variables().forEach(data::put);
+          }
+          item.put("replace", true);
+        }
+      }
+    }
+    int written = 0;
+    for (Map.Entry<String, ArrayNode> e : byCollection.entrySet()) {
+      artifacts.addCollectionItems(workspace, rootId, e.getKey(), e.getValue());
+      written += e.getValue().size();
+    }
+    return written;
   }
 
   /** Forgets a finished workflow's cached reactions. */

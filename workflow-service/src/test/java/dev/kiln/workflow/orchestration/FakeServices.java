@@ -208,6 +208,15 @@ final class FakeServices {
 
     int createdReads;
 
+    /** What {@link #addCollectionItems} received: collection lookup → items, in call order. */
+    final List<Map.Entry<String, ArrayNode>> collectionWrites = new ArrayList<>();
+
+    @Override
+    public void addCollectionItems(
+        String workspace, long rootId, String collection, ArrayNode batch) {
+      collectionWrites.add(Map.entry(collection, batch.deepCopy()));
+    }
+
     @Override
     public Map<Long, List<JsonNode>> artifactsCreatedBy(
         String workspace, java.util.Collection<Long> workRequestIds) {

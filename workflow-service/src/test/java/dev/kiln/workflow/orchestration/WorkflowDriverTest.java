@@ -184,6 +184,50 @@ class WorkflowDriverTest {
   }
 
   @Test
+  void updateEnvironmentsAddsEachTarballToTheEnvironmentsCollectionInOneWritePerCollection() {
+    FakeServices.Scheduler s =
+        new FakeServices.Scheduler(
+            ROOT,
+            "update_environments",
+            json(
+                "{'vendor': 'debian', 'targets': [{'codenames': ['trixie'], 'codename_aliases':"
+                    + " {'trixie': ['testing']}, 'architectures': ['amd64', 'arm64'], 'mirror':"
+                    + " 'http://deb.debian.org/debian'}]}"));
+    WorkflowDriver d = driver(WorkflowCatalogue.orchestration(), s);
+    d.populate(ROOT);
+    List<Long> runs = new ArrayList<>();
+    Map<String, Long> tarballs = new java.util.LinkedHashMap<>();
+    for (String arch : List.of("amd64", "arm64")) {
+      long run = s.id("mmdebstrap-trixie-" + arch);
+      runs.add(run);
+      artifacts.create(run, "debusine:work-request-debug-logs", json("{}"));
+      tarballs.put(
+          arch,
+          artifacts.create(
+              run, "debian:system-tarball", json("{'codename': 'trixie', 'architecture': 'x'}")));
+      s.set("mmdebstrap-trixie-" + arch, "completed", "success");
+    }
+
+    // two tarballs, each under its codename and its alias: four items, one write
+    assertEquals(4, d.fulfil(ROOT, runs));
+
+    assertEquals(1, artifacts.collectionWrites.size(), "one write for the collection");
+    assertEquals("debian@debian:environments", artifacts.collectionWrites.get(0).getKey());
+    List<String> written = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode i : artifacts.collectionWrites.get(0).getValue()) {
+      String arch = i.path("data").path("architecture").asText();
+      assertEquals(tarballs.get(arch), i.path("artifact_id").asLong(), "the run's own tarball");
+      assertEquals("tarball", i.path("data").path("format").asText());
+      assertTrue(i.path("replace").asBoolean(), "a newer tarball replaces the older one");
+      assertFalse(i.has("name"), "the environments collection names its items");
+      written.add(i.path("data").path("codename").asText() + "/" + arch);
+    }
+    assertEquals(
+        List.of("trixie/amd64", "testing/amd64", "trixie/arm64", "testing/arm64"), written);
+    assertTrue(artifacts.items.keySet().stream().noneMatch(n -> n.startsWith("mmdebstrap")));
+  }
+
+  @Test
   void theSuccessesOfManyProducersAreFulfilledWithOneListingOneReadAndOneWrite() {
     FakeServices.Scheduler s =
         new FakeServices.Scheduler(
