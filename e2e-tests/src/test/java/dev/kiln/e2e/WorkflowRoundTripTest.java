@@ -446,11 +446,20 @@ class WorkflowRoundTripTest {
     assertTrue(
         sbuild.getDynamicTaskDataJson().contains("\"id\":" + signedSource),
         sbuild::getDynamicTaskDataJson);
-    // The build's promise was laid out by the callback and fulfilled by the build.
+    // The build's promise was laid out by the callback and fulfilled by the build. Fulfilment
+    // follows the build's completion event, asynchronously, and the scheduler ends the workflow
+    // without waiting for it: wait for the item to name the build's artifact.
+    long builtArtifact = agent.created.get(build.path("id").asLong()).get(0);
+    long fulfilDeadline = System.nanoTime() + WORKFLOW_TIMEOUT.toNanos();
     JsonNode upload = items(root).get("signed-amd64-0|build-amd64");
+    while (upload != null
+        && upload.path("artifact_id").asLong() != builtArtifact
+        && System.nanoTime() < fulfilDeadline) {
+      Thread.sleep(200);
+      upload = items(root).get("signed-amd64-0|build-amd64");
+    }
     assertNotNull(upload, () -> describe(root));
-    assertEquals(
-        agent.created.get(build.path("id").asLong()).get(0), upload.path("artifact_id").asLong());
+    assertEquals(builtArtifact, upload.path("artifact_id").asLong(), () -> describe(root));
 
     // The callback's command delivered again: nothing new.
     String graphBefore = graphFingerprint(root);
