@@ -15,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.kiln.infra.KilnInfraTestResource;
+import dev.kiln.infra.WorkRequestEvents;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.InputStream;
@@ -30,11 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +42,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KilnInfraTestResource.class)
 class LifecycleEventsTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> ALL =
       Set.of(
           "work-request.created.v1",
@@ -93,12 +88,12 @@ class LifecycleEventsTest {
     complete(WORKFLOW, ids.get("cb"), "success").then().statusCode(200);
     awaitStatus(ids.get("n"), "pending");
 
-    List<ConsumerRecord<String, String>> records = recordsOf(String.valueOf(wf), ALL);
+    List<WorkRequestEvents.Read> records = recordsOf(String.valueOf(wf), ALL);
     Set<String> seen = new HashSet<>();
     Set<Integer> partitions = new HashSet<>();
     List<String> order = new ArrayList<>();
-    for (ConsumerRecord<String, String> r : records) {
-      JsonNode e = JSON.readTree(r.value());
+    for (WorkRequestEvents.Read r : records) {
+      JsonNode e = r.event();
       String type = e.get("event_type").asText();
       assertValid(type, e);
       seen.add(type);
@@ -138,36 +133,16 @@ class LifecycleEventsTest {
   }
 
   /** The records of one key, read from the start until every wanted type was seen. */
-  private List<ConsumerRecord<String, String>> recordsOf(String key, Set<String> wanted)
-      throws Exception {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "test-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest");
-    List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    Set<String> types = new HashSet<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of("kiln.work-requests"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      int extraPolls = 0;
-      while (System.nanoTime() < deadline && extraPolls < 3) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          if (key.equals(r.key())) {
-            out.add(r);
-            types.add(JSON.readTree(r.value()).get("event_type").asText());
-          }
-        }
-        if (types.containsAll(wanted)) {
-          extraPolls++;
-        }
-      }
-    }
-    return out;
+  private List<WorkRequestEvents.Read> recordsOf(String key, Set<String> wanted) throws Exception {
+    return WorkRequestEvents.read(
+        bootstrap,
+        r -> key.equals(r.key()),
+        found ->
+            found.stream()
+                .map(WorkRequestEvents.Read::type)
+                .collect(Collectors.toSet())
+                .containsAll(wanted),
+        Duration.ofSeconds(60));
   }
 
   private static void assertValid(String event, JsonNode payload) throws Exception {

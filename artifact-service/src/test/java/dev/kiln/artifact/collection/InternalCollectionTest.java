@@ -6,11 +6,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
-import dev.kiln.common.auth.WorkRequestToken;
+import dev.kiln.artifact.Fixtures;
 import dev.kiln.infra.KilnInfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,25 +51,9 @@ class InternalCollectionTest {
     write(root, promises).body("written", equalTo(1)).body("kept", equalTo(2));
 
     // Fulfil build-amd64 with a real artifact that work request 11 created.
-    String token =
-        "Bearer "
-            + new WorkRequestToken(11, 1, ws, Instant.now().plusSeconds(600))
-                .sign("kiln-dev-work-request-token-secret");
-    long artifact =
-        ((Number)
-                given()
-                    .header("Authorization", token)
-                    .contentType("application/json")
-                    .body(
-                        "{\"category\":\"kiln:generic\",\"workspace\":\""
-                            + ws
-                            + "\",\"data\":{},\"files\":{}}")
-                    .post("/api/v1/artifacts")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id"))
-            .longValue();
+    String generic =
+        "{\"category\":\"kiln:generic\",\"workspace\":\"" + ws + "\",\"data\":{},\"files\":{}}";
+    long artifact = Fixtures.createOk(Fixtures.workRequestToken(11, ws), generic);
     given()
         .header("Authorization", ADMIN)
         .get("/api/v1/artifacts?created_by_work_request=11")
@@ -79,25 +62,7 @@ class InternalCollectionTest {
         .body("id", contains((int) artifact))
         .body("[0].work_request_id", equalTo(11));
     // The producers of many promises are listed in one call.
-    long other =
-        ((Number)
-                given()
-                    .header(
-                        "Authorization",
-                        "Bearer "
-                            + new WorkRequestToken(12, 1, ws, Instant.now().plusSeconds(600))
-                                .sign("kiln-dev-work-request-token-secret"))
-                    .contentType("application/json")
-                    .body(
-                        "{\"category\":\"kiln:generic\",\"workspace\":\""
-                            + ws
-                            + "\",\"data\":{},\"files\":{}}")
-                    .post("/api/v1/artifacts")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id"))
-            .longValue();
+    long other = Fixtures.createOk(Fixtures.workRequestToken(12, ws), generic);
     given()
         .header("Authorization", ADMIN)
         .get("/api/v1/artifacts?created_by_work_request=12&created_by_work_request=11")

@@ -53,17 +53,7 @@ public class WorkRequestLogRepository {
             .setParameter(3, attempt)
             .setParameter(4, (double) lateSeconds)
             .getResultList();
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    Object[] r = rows.get(0);
-    return Optional.of(
-        new Summary(
-            ((Number) r[0]).longValue(),
-            ((Number) r[1]).longValue(),
-            ((Number) r[2]).longValue(),
-            ((Number) r[3]).intValue(),
-            ((Number) r[4]).longValue()));
+    return firstSummary(rows);
   }
 
   /** Stores lines with seq {@code firstSeq}, {@code firstSeq + 1}, ... in one statement. */
@@ -104,6 +94,14 @@ public class WorkRequestLogRepository {
                     + " FROM work_request_log WHERE work_request_id = ?1")
             .setParameter(1, workRequestId)
             .getResultList();
+    return firstSummary(rows);
+  }
+
+  /**
+   * The summary in the first row of {@code next_seq, byte_count, dropped_lines, attempt,
+   * next_line}.
+   */
+  private static Optional<Summary> firstSummary(List<Object[]> rows) {
     if (rows.isEmpty()) {
       return Optional.empty();
     }
