@@ -304,7 +304,10 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
     }
   }
 
-  /** Stops buffering: what waits is released, whatever the client still sends is dropped. */
+  /**
+   * Stops buffering: what waits is released, whatever the client still sends is dropped; what the
+   * worker holds is released when it gives it back ({@link #done}).
+   */
   @Override
   public void close() {
     lock.lock();
@@ -316,9 +319,10 @@ final class NettyRequestBody extends ChannelInboundHandlerAdapter implements Upl
       queue.forEach(ByteBuf::release);
       queue.clear();
       queued = 0;
-      // the pipeline gave every chunk back before its copy returned; this only guards a leak
-      handedOut.values().forEach(ByteBuf::release);
-      handedOut.clear();
+      // Chunks handed out stay the worker's until it gives them back (done): the response may end
+      // (a dropped connection ends it) while the pipeline still hashes or writes them, and a
+      // released buffer goes back to the pool that the next socket read fills. The pipeline gives
+      // every chunk back before its copy returns.
       changed.signalAll();
     } finally {
       lock.unlock();

@@ -127,6 +127,26 @@ class NettyRequestBodyTest {
   }
 
   @Test
+  void aChunkTheWorkerHoldsIsNotReleasedByACloseButWhenGivenBack() throws IOException {
+    // the response ends (e.g. the client dropped the connection) while the pipeline still writes
+    // a chunk: its buffer must not go back to the pool under the writer
+    EmbeddedChannel channel = channel();
+    NettyRequestBody body = NettyRequestBody.attach(channel, false, () -> {});
+    ByteBuf held = direct(new byte[] {1, 2, 3});
+    ByteBuf waiting = direct(new byte[] {4});
+    channel.writeInbound(new DefaultHttpContent(held));
+    channel.writeInbound(new DefaultHttpContent(waiting));
+    ByteBuffer chunk = body.next();
+    body.close();
+    channel.runPendingTasks();
+    assertEquals(0, waiting.refCnt(), "what waited is released");
+    assertEquals(1, held.refCnt(), "what the worker holds is still its own");
+    assertArrayEquals(new byte[] {1, 2, 3}, bytes(chunk));
+    body.done(chunk);
+    assertEquals(0, held.refCnt());
+  }
+
+  @Test
   void aConnectionClosedBeforeTheEndFailsTheReadAfterWhatArrived() throws IOException {
     EmbeddedChannel channel = channel();
     NettyRequestBody body = NettyRequestBody.attach(channel, false, () -> {});
