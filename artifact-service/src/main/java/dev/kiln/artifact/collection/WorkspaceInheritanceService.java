@@ -1,6 +1,7 @@
 package dev.kiln.artifact.collection;
 
 import dev.kiln.artifact.domain.ArtifactAccess;
+import dev.kiln.artifact.repository.ArtifactEntity;
 import dev.kiln.common.auth.Caller;
 import dev.kiln.common.problem.ApiException;
 import dev.kiln.common.problem.FieldError;
@@ -98,6 +99,15 @@ public class WorkspaceInheritanceService {
       }
     }
     return readable;
+  }
+
+  /**
+   * Checks that the caller may read this artifact ({@link ArtifactAccess#checkReadArtifact}): a
+   * work request token reaches its inputs in the workspaces its own workspace inherits too.
+   */
+  public void checkReadArtifact(Caller caller, ArtifactEntity artifact) {
+    ArtifactAccess.checkReadArtifact(
+        caller, artifact.workspace, artifact.id, artifact.createdByWorkRequestId, this::inherits);
   }
 
   /**

@@ -22,7 +22,9 @@ public interface ArtifactConfig {
   /**
    * How many bytes an upload's writer thread writes with one system call (the received buffers of
    * about this many bytes, gathered). Each upload holds at most {@code upload-write-batches + 1}
-   * such batches on the heap, besides the 1 MiB its connection buffers.
+   * such batches, besides what its connection buffers: for an HTTP/1.x upload read below Vert.x
+   * ({@code NettyRequestBody}) these are the direct read buffers themselves, and up to 4 MiB wait
+   * on the connection; on Vert.x's path (HTTP/2) heap copies, and up to 1 MiB waits.
    */
   @WithDefault("512K")
   io.quarkus.runtime.configuration.MemorySize uploadWriteBatch();

@@ -231,9 +231,7 @@ public final class HashingPipeline {
       } finally {
         lock.lock();
         try {
-          if (queue.peek() == batch) {
-            queue.poll();
-          }
+          queue.poll(); // the batch written: only this thread takes from the queue
           giveBack(in, batch);
           changed.signalAll();
         } finally {

@@ -76,12 +76,7 @@ public class RetentionService {
         artifacts
             .find(artifactId)
             .orElseThrow(() -> ApiException.notFound("artifact " + artifactId));
-    ArtifactAccess.checkReadArtifact(
-        caller,
-        artifact.workspace,
-        artifact.id,
-        artifact.createdByWorkRequestId,
-        inheritance::inherits);
+    inheritance.checkReadArtifact(caller, artifact);
     List<Relation> out = new ArrayList<>();
     for (Object[] row : repository.relationsOf(artifactId)) {
       out.add(

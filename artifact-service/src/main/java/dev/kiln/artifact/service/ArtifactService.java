@@ -142,12 +142,7 @@ public class ArtifactService {
   @Transactional
   public ArtifactView get(long id, Caller caller) {
     ArtifactEntity artifact = artifact(id);
-    ArtifactAccess.checkReadArtifact(
-        caller,
-        artifact.workspace,
-        artifact.id,
-        artifact.createdByWorkRequestId,
-        inheritance::inherits);
+    inheritance.checkReadArtifact(caller, artifact);
     return ArtifactView.of(artifact, repository.filesOf(id));
   }
 
@@ -200,12 +195,7 @@ public class ArtifactService {
   @Transactional
   public ArtifactFile fileForDownload(long id, String path, Caller caller) {
     ArtifactEntity artifact = artifact(id);
-    ArtifactAccess.checkReadArtifact(
-        caller,
-        artifact.workspace,
-        artifact.id,
-        artifact.createdByWorkRequestId,
-        inheritance::inherits);
+    inheritance.checkReadArtifact(caller, artifact);
     ArtifactFile file = file(id, path);
     if (!file.complete()) {
       throw ApiException.conflict(
