@@ -100,9 +100,11 @@ public class CollectionService {
   @Transactional
   public List<CollectionItemView> addItems(
       long collectionId, List<NewCollectionItem> requests, Caller caller) {
+    CollectionEntity c = load(collectionId);
+    ArtifactAccess.checkChangeItems(caller, c.workspace);
     List<CollectionItemView> out = new ArrayList<>(requests.size());
     for (NewCollectionItem r : requests) {
-      out.add(addItem(collectionId, r, caller));
+      out.add(add(c, r, caller));
     }
     return out;
   }
@@ -111,6 +113,11 @@ public class CollectionService {
   public CollectionItemView addItem(long collectionId, NewCollectionItem request, Caller caller) {
     CollectionEntity c = load(collectionId);
     ArtifactAccess.checkChangeItems(caller, c.workspace);
+    return add(c, request, caller);
+  }
+
+  /** Adds one item to a collection the caller may change. */
+  private CollectionItemView add(CollectionEntity c, NewCollectionItem request, Caller caller) {
     CollectionItemEntity item = new CollectionItemEntity();
     item.collectionId = c.id;
     item.data = request.data() == null ? Map.of() : request.data();
