@@ -19,6 +19,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -91,9 +94,55 @@ class ExpiryAndTimeLimitTest {
   }
 
   void reapAll() {
-    while (reaper.deleteExpired().deleted() > 0) {
+    Set<Long> failed = new HashSet<>();
+    while (reaper.pass(failed).deleted() > 0) {
       // another batch
     }
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  @Test
+  void aWorkflowGoesWithTheGraphMutationsAppliedToIt() throws SQLException {
+    long root = insert("completed", null, null, -60, null);
+    long child = insert("completed", root, root, null, null);
+    execute(
+        "INSERT INTO workflow_graph_mutation (root_id, idempotency_key, request_sha256, answer,"
+            + " applied_by) VALUES ("
+            + root
+            + ", 'populate', 'x', '{\"created\": 1}', 'test')");
+
+    reapAll();
+
+    assertFalse(exists(root), "the root and the mutation applied to it are deleted");
+    assertFalse(exists(child));
+  }
+
+  @Test
+  void aTreeThatCannotBeDeletedDoesNotHoldUpTheOthers() throws SQLException {
+    // the oldest expired root is pinned by a row expiry knows nothing of
+    long pinned = insert("completed", null, null, -7200, null);
+    long others = insert("completed", null, null, -60, null);
+    long othersChild = insert("completed", others, others, null, null);
+    execute("CREATE TABLE expiry_test_pin (id bigint REFERENCES work_request (id))");
+    try {
+      execute("INSERT INTO expiry_test_pin VALUES (" + pinned + ")");
+
+      reapAll();
+
+      assertTrue(exists(pinned), "its deletion failed and was rolled back");
+      assertFalse(exists(others), "the batch it was in was deleted root by root");
+      assertFalse(exists(othersChild));
+    } finally {
+      execute("DROP TABLE expiry_test_pin");
+    }
+    reapAll();
+    assertFalse(exists(pinned), "unpinned, it goes at the next pass");
   }
 
   @Test

@@ -30,23 +30,28 @@ public class ExpiryRepository {
 
   @Inject EntityManager em;
 
-  /** Up to {@code limit} deletable roots, oldest expiry first (not locked: see {@link #delete}). */
+  /**
+   * Up to {@code limit} deletable roots but those {@code leftOut}, oldest expiry first (not locked:
+   * see {@link #delete}).
+   */
   @SuppressWarnings("unchecked")
-  public List<Long> deletableRoots(int limit) {
+  public List<Long> deletableRoots(int limit, Collection<Long> leftOut) {
     List<Number> rows =
         em.createNativeQuery(
                 "SELECT r.id FROM work_request r WHERE "
                     + DELETABLE_ROOT
-                    + " ORDER BY r.expires_at LIMIT ?1")
+                    + " AND NOT (r.id = ANY(?2)) ORDER BY r.expires_at LIMIT ?1")
             .setParameter(1, limit)
+            .setParameter(2, leftOut.toArray(new Long[0]))
             .getResultList();
     return rows.stream().map(Number::longValue).toList();
   }
 
   /**
    * Deletes the trees of these roots that are still deletable (checked again under the caller's
-   * root locks), in a fixed number of statements: their dependency edges, the {@code supersedes}
-   * links of retries outside the trees (they stay, without the history), then the rows.
+   * root locks), in a fixed number of statements: their dependency edges, the graph mutations
+   * applied to them (the answers kept for repeated idempotency keys), the {@code supersedes} links
+   * of retries outside the trees (they stay, without the history), then the rows.
    *
    * @return the ids deleted
    */
@@ -71,6 +76,9 @@ public class ExpiryRepository {
     em.createNativeQuery(
             "DELETE FROM work_request_dependency"
                 + " WHERE work_request_id = ANY(?1) OR depends_on_id = ANY(?1)")
+        .setParameter(1, ids)
+        .executeUpdate();
+    em.createNativeQuery("DELETE FROM workflow_graph_mutation WHERE root_id = ANY(?1)")
         .setParameter(1, ids)
         .executeUpdate();
     em.createNativeQuery(
