@@ -3,6 +3,7 @@
 # pgbench's simple-update TPS of the same PostgreSQL.
 #   bench/scheduler.sh           pending 1k..1M, fleets 10..10,000, 8 s windows
 #   bench/scheduler.sh --quick   pending 1k..100k, fleets 10..1,000, 2 s windows (about a minute)
+#   --pending=1000,10000 --fleets=10   only these sizes (--pending= none); --no-latency skips the latency run
 #   --profile                    also records the scheduler with JFR (bench/target/scheduler-run/scheduler.jfr)
 # Ends with: assignments_per_s=N p99_dispatch_ms=N pg_update_tps=N flat_ratio=N
 set -euo pipefail

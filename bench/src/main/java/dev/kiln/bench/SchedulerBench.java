@@ -53,6 +53,11 @@ public final class SchedulerBench {
     int[] pendingSizes =
         quick ? new int[] {1_000, 10_000, 100_000} : new int[] {1_000, 10_000, 100_000, 1_000_000};
     int[] fleetSizes = quick ? new int[] {10, 100, 1_000} : new int[] {10, 100, 1_000, 10_000};
+    // --pending=N,N and --fleets=N,N run only those sizes (to profile one of them); the pending
+    // sizes run with 200 workers, the fleets with 100,000 pending
+    pendingSizes = sizes(args, "--pending=", pendingSizes);
+    fleetSizes = sizes(args, "--fleets=", fleetSizes);
+    boolean latencyToo = !Arrays.asList(args).contains("--no-latency");
     Duration window = Duration.ofSeconds(quick ? 2 : 8);
     System.out.println("bench: load average at start " + loadAverage());
 
@@ -83,7 +88,7 @@ public final class SchedulerBench {
                   InfraSettings.USER,
                   InfraSettings.PASSWORD)) {
         db.setAutoCommit(true);
-        int maxFleet = fleetSizes[fleetSizes.length - 1];
+        int maxFleet = Math.max(200, Arrays.stream(fleetSizes).max().orElse(200));
         exec(
             db,
             "INSERT INTO worker (name, worker_type, token_sha256, concurrency)"
@@ -128,9 +133,11 @@ public final class SchedulerBench {
               "bench: pending=%-8d workers=%-6d %8.0f assignments/s  (%s)%n",
               100_000, w, r, bench.lastCpu);
         }
-        double headline = rates.get("pending=100000 workers=200");
+        double headline = rates.getOrDefault("pending=100000 workers=200", Double.NaN);
         double[] latency =
-            bench.latency(200, 1_000, quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10));
+            latencyToo
+                ? bench.latency(200, 1_000, quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10))
+                : new double[] {Double.NaN, Double.NaN, 0};
         System.out.printf(
             "bench: pending → assignment on an idle agent at 1000 WR/s: p50 %.1f ms, p99 %.1f ms"
                 + " (%d arrivals of %d inserted; one that had not arrived 5 s after the last"
@@ -150,6 +157,24 @@ public final class SchedulerBench {
             headline, latency[1], pgTps, slowest / fastest);
       }
     }
+  }
+
+  /**
+   * The sizes given as {@code prefix1,2,3} among the arguments ({@code prefix} alone: none), else
+   * {@code otherwise}.
+   */
+  static int[] sizes(String[] args, String prefix, int[] otherwise) {
+    for (String a : args) {
+      if (a.startsWith(prefix)) {
+        if (a.length() == prefix.length()) {
+          return new int[0]; // none
+        }
+        return Arrays.stream(a.substring(prefix.length()).split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+      }
+    }
+    return otherwise;
   }
 
   /**
