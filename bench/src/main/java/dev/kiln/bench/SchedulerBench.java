@@ -100,6 +100,11 @@ public final class SchedulerBench {
         long decoy = tagClass(db, "[\"" + NOOP + "\",\"arch:s390x\"]");
         Bench bench = new Bench(db, port, runnable, decoy);
         bench.schedulerPid = scheduler.pid();
+        if (Arrays.asList(args).contains("--pg-stats")) {
+          // as the superuser: the extension and its reset are not the service role's
+          bench.pgStats = DriverManager.getConnection(infra.settings().jdbcUrl(), "postgres", "");
+          exec(bench.pgStats, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        }
         bench.postmasterPid = ProcCpu.postmasterOf(db);
 
         Bench.Cpu idle0 = bench.cpu();
@@ -110,11 +115,17 @@ public final class SchedulerBench {
                 + " postgres %.0f ms CPU/s%n",
             (idle1.scheduler() - idle0.scheduler()) * 500,
             (idle1.postgres() - idle0.postgres()) * 500);
-        // a round that is not counted: the scheduler's JIT and PostgreSQL's caches warm up (on a
-        // loaded machine the first measured round was otherwise the slowest, whatever its size)
+        // rounds that are not counted: the scheduler's JIT and PostgreSQL's caches warm up. A code
+        // path run once per report batch reaches the C2 compiler only after thousands of batches:
+        // with a 2 s warm-up, 10 agents ran 318/s in the first round after it and 783/s in the
+        // fifth (40 s later), so the rounds measured a cold JVM. Half the warm-up runs big batches
+        // (200 agents), half small ones (10).
+        Duration warmUp = Duration.ofSeconds(seconds(args, "--warm-up=", quick ? 20 : 40));
+        double warmBig = bench.throughput(10_000, 200, warmUp.dividedBy(2));
+        double warmSmall = bench.throughput(10_000, 10, warmUp.dividedBy(2));
         System.out.printf(
-            "bench: warm-up round (not counted): %.0f assignments/s%n",
-            bench.throughput(10_000, 200, window));
+            "bench: warm-up (%d s, not counted): 200 agents %.0f assignments/s, 10 agents %.0f%n",
+            warmUp.toSeconds(), warmBig, warmSmall);
         Map<String, Double> rates = new LinkedHashMap<>();
         for (int p : pendingSizes) {
           double r = bench.throughput(p, 200, window);
@@ -157,6 +168,16 @@ public final class SchedulerBench {
             headline, latency[1], pgTps, slowest / fastest);
       }
     }
+  }
+
+  /** The number given as {@code prefixN} among the arguments, else {@code otherwise}. */
+  static long seconds(String[] args, String prefix, long otherwise) {
+    for (String a : args) {
+      if (a.startsWith(prefix)) {
+        return Long.parseLong(a.substring(prefix.length()));
+      }
+    }
+    return otherwise;
   }
 
   /**
@@ -223,6 +244,9 @@ public final class SchedulerBench {
           Thread.sleep(50);
           topped = topUp(fleet, topped);
         }
+        if (pgStats != null) {
+          exec(pgStats, "SELECT pg_stat_statements_reset()");
+        }
         long start = fleet.assigned.get();
         Cpu cpu0 = cpu();
         long t0 = System.nanoTime();
@@ -240,12 +264,36 @@ public final class SchedulerBench {
                 (cpu1.scheduler - cpu0.scheduler) * 1e3 / Math.max(1, done),
                 (cpu1.postgres - cpu0.postgres) * 1e3 / Math.max(1, done),
                 loadAverage());
+        if (pgStats != null) {
+          printStatementStats(done);
+        }
         return done / seconds;
       }
     }
 
     String lastCpu = "";
     long lastInserted;
+    Connection pgStats; // with --pg-stats
+
+    /** The statements PostgreSQL spent the most time in since the last reset (--pg-stats). */
+    void printStatementStats(long assignments) throws SQLException {
+      try (Statement st = pgStats.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ',"
+                      + " 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC"
+                      + " LIMIT 15")) {
+        System.out.println("bench:   PostgreSQL time per assignment by statement (--pg-stats):");
+        while (rs.next()) {
+          System.out.printf(
+              "bench:   %7.3f ms %8d calls %8d rows  %s%n",
+              rs.getDouble(2) / Math.max(1, assignments),
+              rs.getLong(1),
+              rs.getLong(3),
+              rs.getString(4));
+        }
+      }
+    }
 
     /** Inserts as many runnable requests as were assigned since the last top-up. */
     private long topUp(Fleet fleet, long topped) throws SQLException {

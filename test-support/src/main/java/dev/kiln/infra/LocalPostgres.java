@@ -28,7 +28,7 @@ final class LocalPostgres implements AutoCloseable {
               + settings.postgresPort()
               + " is taken by another process; stop it or choose another port with KILN_PG_PORT");
     }
-    EmbeddedPostgres pg =
+    EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setPort(settings.postgresPort())
             .setDataDirectory(settings.dataDir().resolve("postgres"))
@@ -38,8 +38,12 @@ final class LocalPostgres implements AutoCloseable {
             .setServerConfig("synchronous_commit", settings.keepData() ? "on" : "off")
             .setServerConfig("full_page_writes", settings.keepData() ? "on" : "off")
             .setServerConfig("listen_addresses", "127.0.0.1")
-            .setLocaleConfig("locale", "C.UTF-8")
-            .start();
+            .setLocaleConfig("locale", "C.UTF-8");
+    if ("1".equals(System.getenv("KILN_PG_STATEMENT_STATS"))) {
+      // the bench's --pg-stats: which statements the time goes to
+      builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+    }
+    EmbeddedPostgres pg = builder.start();
     LocalPostgres local = new LocalPostgres(pg);
     local.ensureDatabase(settings.postgresPort());
     return local;
