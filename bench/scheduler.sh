@@ -4,8 +4,8 @@
 #   bench/scheduler.sh           pending 1k..1M, fleets 10..10,000, 8 s windows
 #   bench/scheduler.sh --quick   pending 1k..100k, fleets 10..1,000, 2 s windows (about two minutes)
 #   --pending=1000,10000 --fleets=10   only these sizes (--pending= none); --no-latency skips the latency run
-#   --warm-up=40                 seconds of uncounted rounds first (default 40, --quick 20), half with
-#                                200 agents, half with 10, so the rounds measure a JIT-compiled scheduler
+#   --warm-up=180                at most this many seconds of uncounted rounds first (--quick: 90),
+#                                alternately 200 and 10 agents, until the scheduler's JIT is quiet
 #   --pg-stats                   prints PostgreSQL's time per assignment by statement after each round
 #   --profile                    also records the scheduler with JFR (bench/target/scheduler-run/scheduler.jfr)
 # Ends with: assignments_per_s=N p99_dispatch_ms=N pg_update_tps=N flat_ratio=N

@@ -43,6 +43,42 @@ final class ProcCpu {
     return t / TICKS;
   }
 
+  /**
+   * CPU seconds of a JVM's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}
+   * in /proc/PID/task/TID/comm), to tell when the JIT has settled.
+   */
+  static double compilerSeconds(long pid) {
+    double total = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        String comm;
+        try {
+          comm = Files.readString(t.resolve("comm")).strip();
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        if (comm.contains("CompilerThre")) {
+          String[] f = stat(pid, t.getFileName().toString());
+          if (f != null) {
+            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+          }
+        }
+      }
+    } catch (IOException e) {
+      return total;
+    }
+    return total;
+  }
+
+  private static String[] stat(long pid, String tid) {
+    try {
+      String s = Files.readString(Path.of("/proc/" + pid + "/task/" + tid + "/stat"));
+      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** CPU seconds of a server and of its children, running and ended (PostgreSQL's backends). */
   static double treeSeconds(long pid) {
     if (pid < 0) {

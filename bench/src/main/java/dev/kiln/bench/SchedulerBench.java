@@ -115,17 +115,15 @@ public final class SchedulerBench {
                 + " postgres %.0f ms CPU/s%n",
             (idle1.scheduler() - idle0.scheduler()) * 500,
             (idle1.postgres() - idle0.postgres()) * 500);
-        // rounds that are not counted: the scheduler's JIT and PostgreSQL's caches warm up. A code
-        // path run once per report batch reaches the C2 compiler only after thousands of batches:
-        // with a 2 s warm-up, 10 agents ran 318/s in the first round after it and 783/s in the
-        // fifth (40 s later), so the rounds measured a cold JVM. Half the warm-up runs big batches
-        // (200 agents), half small ones (10).
-        Duration warmUp = Duration.ofSeconds(seconds(args, "--warm-up=", quick ? 20 : 40));
-        double warmBig = bench.throughput(10_000, 200, warmUp.dividedBy(2));
-        double warmSmall = bench.throughput(10_000, 10, warmUp.dividedBy(2));
-        System.out.printf(
-            "bench: warm-up (%d s, not counted): 200 agents %.0f assignments/s, 10 agents %.0f%n",
-            warmUp.toSeconds(), warmBig, warmSmall);
+        // rounds that are not counted, until the scheduler's JIT has settled. On this 2-core
+        // machine its one C2 thread compiled for more than a minute (0.5-1.9 s per method, half
+        // the scheduler's CPU): with a fixed 2 s warm-up, 10 agents ran 318/s in the first round
+        // and 783/s 40 s later, so the rounds measured a cold JVM. The warm-up alternates big
+        // batches (200 agents) and small ones (10) until the compiler threads used less than 5 %
+        // of a core in one round, for at most --warm-up seconds.
+        bench.warmUp(
+            Duration.ofSeconds(seconds(args, "--warm-up=", quick ? 90 : 180)),
+            Duration.ofSeconds(quick ? 5 : 8));
         Map<String, Double> rates = new LinkedHashMap<>();
         for (int p : pendingSizes) {
           double r = bench.throughput(p, 200, window);
@@ -249,6 +247,7 @@ public final class SchedulerBench {
         }
         long start = fleet.assigned.get();
         Cpu cpu0 = cpu();
+        double jit0 = ProcCpu.compilerSeconds(schedulerPid);
         long t0 = System.nanoTime();
         long deadline = t0 + window.toNanos();
         while (System.nanoTime() < deadline) {
@@ -260,8 +259,9 @@ public final class SchedulerBench {
         Cpu cpu1 = cpu();
         lastCpu =
             String.format(
-                "cpu/assignment: scheduler %.3f ms, postgres %.3f ms; load %s",
+                "cpu/assignment: scheduler %.3f ms (JIT %.3f), postgres %.3f ms; load %s",
                 (cpu1.scheduler - cpu0.scheduler) * 1e3 / Math.max(1, done),
+                (ProcCpu.compilerSeconds(schedulerPid) - jit0) * 1e3 / Math.max(1, done),
                 (cpu1.postgres - cpu0.postgres) * 1e3 / Math.max(1, done),
                 loadAverage());
         if (pgStats != null) {
@@ -273,6 +273,32 @@ public final class SchedulerBench {
 
     String lastCpu = "";
     long lastInserted;
+
+    /** Uncounted rounds until the scheduler's JIT compiler threads are quiet, or {@code cap}. */
+    void warmUp(Duration cap, Duration round) throws Exception {
+      long end = System.nanoTime() + cap.toNanos();
+      long started = System.nanoTime();
+      for (int i = 0; ; i++) {
+        int workers = i % 2 == 0 ? 200 : 10;
+        double jit0 = ProcCpu.compilerSeconds(schedulerPid);
+        long t0 = System.nanoTime();
+        double rate = throughput(10_000, workers, round);
+        double jitShare =
+            (ProcCpu.compilerSeconds(schedulerPid) - jit0) / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+            "bench: warm-up round (not counted): %d agents %.0f assignments/s, JIT compiler %.0f %%"
+                + " of a core%n",
+            workers, rate, jitShare * 100);
+        if ((jitShare < 0.05 && i > 0) || System.nanoTime() > end) {
+          System.out.printf(
+              "bench: warm-up %s after %.0f s%n",
+              jitShare < 0.05 ? "done (the JIT is quiet)" : "cut short (the JIT is still busy)",
+              (System.nanoTime() - started) / 1e9);
+          return;
+        }
+      }
+    }
+
     Connection pgStats; // with --pg-stats
 
     /** The statements PostgreSQL spent the most time in since the last reset (--pg-stats). */
