@@ -67,6 +67,8 @@ class DispatchTest {
   @Inject DataSource db;
   @Inject DispatchService dispatch;
   @Inject dev.kiln.scheduler.service.TagIndex tags;
+  @Inject dev.kiln.scheduler.service.DispatchMetrics metrics;
+  @Inject io.micrometer.core.instrument.MeterRegistry registry;
 
   ManagedChannel channel;
   final List<Agent> agents = new ArrayList<>();
@@ -334,6 +336,81 @@ class DispatchTest {
     assertEquals(2, third.assigned().get(0).assignment().attempt());
     dispatch.releaseAll(again.assigned());
     assertEquals("running", status(queued.get(1)));
+  }
+
+  @Test
+  void aClaimForManyWorkersFillsEachUpToItsConcurrencyCountingWhatEachAlreadyRuns()
+      throws Exception {
+    long two = worker(true); // concurrency 2, one running: room for one
+    long one = worker(true); // concurrency 1, idle: room for one
+    long three = worker(true); // concurrency 3, three running: full
+    exec("UPDATE worker SET concurrency = 2 WHERE id = " + two);
+    exec("UPDATE worker SET concurrency = 3 WHERE id = " + three);
+    long anyWorker = klass(List.of(), List.of());
+    List<Long> running = pending(anyWorker, 0, 4, null);
+    exec(
+        "UPDATE work_request SET status = 'running', worker_id = CASE id WHEN "
+            + running.get(0)
+            + " THEN "
+            + two
+            + " ELSE "
+            + three
+            + " END, attempt = 1, started_at = now(), lease_expires_at = now() + interval '1 hour'"
+            + " WHERE id IN ("
+            + running.stream()
+                .map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(","))
+            + ")");
+    // what ended earlier counts for nothing: completed requests of the full worker
+    exec(
+        "INSERT INTO work_request (workspace, created_by, status, result, task_type, task_name,"
+            + " task_data, configured_task_data, dynamic_task_data, tag_class_id, worker_id)"
+            + " SELECT 'System', 'test', 'completed', 'success', 'worker', 'noop', '{}', '{}', '{}', "
+            + anyWorker
+            + ", "
+            + one
+            + " FROM generate_series(1, 5)");
+    List<Long> queued = pending(anyWorker, 0, 5, null);
+    tags.invalidate();
+
+    // kiln_workers counts them connected: two and three busy, one idle
+    metrics.sample();
+    double busy = workersGauge("busy");
+    double idle = workersGauge("idle");
+    exec(
+        "UPDATE worker SET connected_at = now() WHERE id IN ("
+            + two
+            + ","
+            + one
+            + ","
+            + three
+            + ")");
+    metrics.sample();
+    assertEquals(busy + 2, workersGauge("busy"));
+    assertEquals(idle + 1, workersGauge("idle"));
+
+    DispatchService.Round round =
+        dispatch.claimFor(List.of(two, one, three), Integer.MAX_VALUE, true);
+
+    assertEquals(
+        java.util.Set.of(two, one),
+        round.assigned().stream()
+            .map(DispatchService.Assigned::workerId)
+            .collect(java.util.stream.Collectors.toSet()));
+    assertEquals(2, round.assigned().size());
+    assertEquals(java.util.Set.of(), round.skipped());
+    assertEquals("pending", status(queued.get(2)));
+    assertEquals(
+        3,
+        queryLong(
+            "SELECT count(*) FROM work_request WHERE status = 'pending' AND id >= "
+                + queued.get(0)));
+  }
+
+  double workersGauge(String state) {
+    io.micrometer.core.instrument.Gauge g =
+        registry.find("kiln_workers").tags("tag", "worker-type:worker", "state", state).gauge();
+    return g == null ? 0 : g.value();
   }
 
   /** A worker stored directly (no agent connects for it: only direct claims serve it). */

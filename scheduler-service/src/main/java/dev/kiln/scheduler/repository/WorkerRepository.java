@@ -68,13 +68,20 @@ public class WorkerRepository implements PanacheRepository<WorkerEntity> {
     List<Object[]> rows =
         getEntityManager()
             .createNativeQuery(
-                "SELECT w.id, w.worker_type, w.concurrency,"
-                    + " (SELECT count(*) FROM work_request r"
-                    + "   WHERE r.worker_id = w.id AND r.status = 'running'),"
-                    + " w.tags_version, w.enabled"
-                    + " FROM worker w WHERE w.id = ANY(?1)"
-                    + " ORDER BY w.id FOR NO KEY UPDATE OF w"
-                    + (skipLocked ? " SKIP LOCKED" : ""))
+                // the running counts in one grouped read for all the workers: a count per worker
+                // (a correlated subquery) was planned as a scan of every running request through
+                // the lease index for each worker — 3.3 ms a worker with 5,800 running, 1.7 s for
+                // a batch of 500 reports with 10,000 agents connected
+                "WITH locked AS (SELECT w.id, w.worker_type, w.concurrency, w.tags_version,"
+                    + "   w.enabled FROM worker w WHERE w.id = ANY(?1)"
+                    + "   ORDER BY w.id FOR NO KEY UPDATE OF w"
+                    + (skipLocked ? " SKIP LOCKED" : "")
+                    + "), running AS MATERIALIZED (SELECT r.worker_id, count(*) AS n"
+                    + "   FROM work_request r WHERE r.worker_id = ANY(?1) AND r.status = 'running'"
+                    + "   GROUP BY r.worker_id)"
+                    + " SELECT l.id, l.worker_type, l.concurrency, coalesce(n.n, 0), l.tags_version,"
+                    + " l.enabled FROM locked l LEFT JOIN running n ON n.worker_id = l.id"
+                    + " ORDER BY l.id")
             .setParameter(1, ids)
             .getResultList();
     List<DispatchState> out = new ArrayList<>(rows.size());

@@ -52,7 +52,7 @@ public class DispatchMetrics {
       every = "${kiln.scheduler.queue-metrics-interval:10s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   @Transactional
-  void sample() {
+  public void sample() {
     tags.refresh();
     Map<String, Long> types = new HashMap<>();
     Map<List<String>, Long> sets = new HashMap<>();
@@ -78,8 +78,9 @@ public class DispatchMetrics {
     List<Object[]> rows =
         em.createNativeQuery(
                 "WITH w AS (SELECT w.id, w.worker_type, w.connected_at IS NOT NULL AS connected,"
-                    + "   EXISTS (SELECT 1 FROM work_request r WHERE r.worker_id = w.id"
-                    + "     AND r.status = 'running') AS busy"
+                    // one hashed read of the running requests' workers, not one per worker
+                    + "   w.id IN (SELECT r.worker_id FROM work_request r WHERE r.status = 'running'"
+                    + "     AND r.worker_id IS NOT NULL) AS busy"
                     + "   FROM worker w WHERE w.enabled),"
                     + " t AS (SELECT w.*, 'worker-type:' || w.worker_type AS tag FROM w"
                     + "   UNION ALL SELECT w.*, g.value FROM w JOIN worker_tag g ON g.worker_id = w.id"
