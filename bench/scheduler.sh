@@ -6,6 +6,7 @@
 #   --pending=1000,10000 --fleets=10   only these sizes (--pending= none); --no-latency skips the latency run
 #   --warm-up=180                at most this many seconds of uncounted rounds first (--quick: 90),
 #                                alternately 200 and 10 agents, until the scheduler's JIT is quiet
+#   --scheduler-opt=-Dkiln.scheduler.report-batch-size=100   a JVM option of the scheduler (repeatable)
 #   --pg-stats                   prints PostgreSQL's time per assignment by statement after each round
 #   --profile                    also records the scheduler with JFR (bench/target/scheduler-run/scheduler.jfr)
 # Ends with: assignments_per_s=N p99_dispatch_ms=N pg_update_tps=N flat_ratio=N

@@ -80,7 +80,9 @@ public final class SchedulerBench {
                       env,
                       dir,
                       jvmOptions(
-                          Arrays.asList(args).contains("--profile"), dir.resolve("scheduler.jfr")))
+                          args,
+                          Arrays.asList(args).contains("--profile"),
+                          dir.resolve("scheduler.jfr")))
                   .awaitReady(Duration.ofSeconds(180));
           Connection db =
               DriverManager.getConnection(
@@ -200,12 +202,18 @@ public final class SchedulerBench {
    * The scheduler's JVM options; with {@code --profile}, a JFR recording of the whole run (read it
    * with {@code jfr print --events jdk.ExecutionSample}).
    */
-  static List<String> jvmOptions(boolean profile, Path jfr) {
+  static List<String> jvmOptions(String[] args, boolean profile, Path jfr) {
     List<String> out = new ArrayList<>();
     out.add("-Xmx768m");
     // a fleet's Hellos at start-up on a loaded 2-core machine outwait the default 5 s for a
     // pooled connection; that is set-up, not what is measured
     out.add("-Dquarkus.datasource.jdbc.acquisition-timeout=60S");
+    // --scheduler-opt=-Dkiln.scheduler.report-batch-size=100: a setting to compare
+    for (String a : args) {
+      if (a.startsWith("--scheduler-opt=")) {
+        out.add(a.substring("--scheduler-opt=".length()));
+      }
+    }
     if (profile) {
       out.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr);
       System.out.println("bench: profiling the scheduler into " + jfr);
