@@ -44,7 +44,9 @@ import org.jboss.logging.Logger;
 /**
  * Runs assignments on a pool of {@code concurrency} threads: the task, then the upload of its log,
  * then the report. Every log line of an attempt names it (MDC {@value LogContext#KEY}). An aborted
- * attempt is interrupted and neither uploads nor reports afterwards.
+ * attempt is interrupted and neither uploads nor reports afterwards — except a report already sent:
+ * it is not interrupted (the scheduler may have recorded it; an interrupted call would end the
+ * attempt {@code ABORTED} although it was {@code REPORTED}), only not sent again if it fails.
  */
 final class TaskRunner implements SchedulerConnection.Handler {
 
@@ -60,6 +62,8 @@ final class TaskRunner implements SchedulerConnection.Handler {
     final Assignment assignment;
     final AtomicBoolean started = new AtomicBoolean();
     final AtomicBoolean aborted = new AtomicBoolean();
+    // set before its report is sent: an abort then lets the call finish
+    final AtomicBoolean reporting = new AtomicBoolean();
     volatile Future<?> future;
 
     Attempt(Assignment assignment) {
@@ -185,7 +189,10 @@ final class TaskRunner implements SchedulerConnection.Handler {
         "aborting attempt %d of work request %d: %s", attempt.attempt(), attempt.id(), reason);
     attempt.aborted.set(true);
     Future<?> future = attempt.future;
-    if (future != null) {
+    // a report on its way is left to finish (the reporter sends it no more once aborted is set):
+    // the scheduler that says "no longer assigned to you" after a restart may be answering a
+    // heartbeat that came after this very report was recorded
+    if (future != null && !attempt.reporting.get()) {
       future.cancel(true);
     }
     if (attempt.started.compareAndSet(false, true)) {
@@ -299,6 +306,7 @@ final class TaskRunner implements SchedulerConnection.Handler {
             .setResult(wire(outcome.result()))
             .setOutputDataJson(outputData(outcome, artifacts, seconds))
             .build();
+    attempt.reporting.set(true); // before the reporter reads aborted: see abort()
     return switch (reporter.report(request, attempt.aborted::get)) {
       case ACCEPTED -> AttemptEnd.REPORTED;
       case STALE -> AttemptEnd.STALE;

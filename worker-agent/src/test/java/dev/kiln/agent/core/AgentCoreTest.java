@@ -292,6 +292,28 @@ class AgentCoreTest {
   }
 
   @Test
+  void anAbortWhileTheReportIsOnItsWayLetsItLandAndTheAttemptEndsReported() throws Exception {
+    // the scheduler records the report and, before its answer, says the attempt is no longer the
+    // agent's: what a restarted scheduler answers to a heartbeat that came after the report
+    scheduler.holdReports = new java.util.concurrent.CountDownLatch(1);
+    scheduler.assign(21, 1, "noop", "{\"result\":true}");
+    assertTrue(scheduler.reportHeld.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS));
+    scheduler.heartbeats.clear();
+    scheduler.abort(21, 1);
+    Await.until(
+        "a heartbeat names no lease: the abort was taken",
+        () -> {
+          AgentMessage m = scheduler.heartbeats.poll();
+          return m != null && m.getHeartbeat().getLeasesList().isEmpty();
+        });
+    scheduler.holdReports.countDown();
+
+    assertEquals(AttemptEnd.REPORTED, listener.awaitEnd(21, 1));
+    assertEquals(1, scheduler.reportCalls.size(), "sent once, not again");
+    assertEquals(0, agent.runningCount());
+  }
+
+  @Test
   void abortOfAnotherAttemptLeavesTheRunningOneAlone() throws Exception {
     scheduler.assign(20, 2, "gated", "{}");
     assertTrue(gated.started.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS));

@@ -70,6 +70,16 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
   /** How many CompleteWorkRequest calls to answer UNAVAILABLE before accepting. */
   public final AtomicInteger failReports = new AtomicInteger();
 
+  /**
+   * When set, an accepted report is recorded, {@link #reportHeld} counts down, and the answer waits
+   * for this latch: a report the scheduler recorded whose answer is still on its way.
+   */
+  public volatile java.util.concurrent.CountDownLatch holdReports;
+
+  /** Counts down when a report is held ({@link #holdReports}). */
+  public final java.util.concurrent.CountDownLatch reportHeld =
+      new java.util.concurrent.CountDownLatch(1);
+
   /** Work request ids whose reports are answered FAILED_PRECONDITION (a stale attempt). */
   public final Set<Long> staleWorkRequests = ConcurrentHashMap.newKeySet();
 
@@ -216,6 +226,15 @@ public final class FakeScheduler implements WorkerAgentServiceGrpc.AsyncService,
     } else {
       reports.add(request);
       reportTokens.add(CALL_TOKEN.get());
+      java.util.concurrent.CountDownLatch hold = holdReports;
+      if (hold != null) {
+        reportHeld.countDown();
+        try {
+          hold.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       response.onNext(
           CompleteWorkRequestResponse.newBuilder()
               .setStatus("completed")
