@@ -23,7 +23,10 @@ import java.util.Locale;
  */
 final class FileHttpClient {
 
-  private static final int BUFFER = 4 << 20;
+  // small enough to stay in the CPU's cache between the socket read and the file write: with 4 MiB
+  // the second copy read from memory (1 GiB download: client CPU 1.26 → 0.89 s/GiB, download+sync
+  // 752 → 999 MiB/s in back-to-back runs)
+  private static final int BUFFER = 256 << 10;
 
   /** How many bytes of a download are written between two background flushes of the copy. */
   private static final long FLUSH_EVERY = 32L << 20;
