@@ -18,12 +18,22 @@ final class ProcCpu {
 
   /** The stat fields after the command name (field 3 on), or null when the process is gone. */
   private static String[] stat(long pid) {
+    return stat(Path.of("/proc/" + pid + "/stat"));
+  }
+
+  /** The fields of a /proc stat file (a process's or a thread's) after the command name. */
+  private static String[] stat(Path file) {
     try {
-      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String s = Files.readString(file);
       return s.substring(s.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** utime plus stime of stat fields (fields 14 and 15: 11 and 12 counted from field 3), ticks. */
+  private static long ownTicks(String[] f) {
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /**
@@ -35,8 +45,8 @@ final class ProcCpu {
     if (f == null) {
       return 0;
     }
-    // utime, stime, cutime, cstime are fields 14..17: 11..14 counted from field 3
-    double t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    // cutime, cstime are fields 16 and 17: 13 and 14 counted from field 3
+    double t = ownTicks(f);
     if (reaped) {
       t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
@@ -58,9 +68,9 @@ final class ProcCpu {
           continue; // the thread ended
         }
         if (comm.contains("CompilerThre")) {
-          String[] f = stat(pid, t.getFileName().toString());
+          String[] f = stat(t.resolve("stat"));
           if (f != null) {
-            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+            total += ownTicks(f) / TICKS;
           }
         }
       }
@@ -68,15 +78,6 @@ final class ProcCpu {
       return total;
     }
     return total;
-  }
-
-  private static String[] stat(long pid, String tid) {
-    try {
-      String s = Files.readString(Path.of("/proc/" + pid + "/task/" + tid + "/stat"));
-      return s.substring(s.lastIndexOf(')') + 2).split(" ");
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 
   /** CPU seconds of a server and of its children, running and ended (PostgreSQL's backends). */

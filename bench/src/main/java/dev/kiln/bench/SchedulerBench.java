@@ -170,14 +170,23 @@ public final class SchedulerBench {
     }
   }
 
+  /** What follows {@code prefix} in the first argument that starts with it, else null. */
+  static String value(String[] args, String prefix) {
+    return values(args, prefix).stream().findFirst().orElse(null);
+  }
+
+  /** What follows {@code prefix} in each argument that starts with it (a repeatable option). */
+  static List<String> values(String[] args, String prefix) {
+    return Arrays.stream(args)
+        .filter(a -> a.startsWith(prefix))
+        .map(a -> a.substring(prefix.length()))
+        .toList();
+  }
+
   /** The number given as {@code prefixN} among the arguments, else {@code otherwise}. */
   static long seconds(String[] args, String prefix, long otherwise) {
-    for (String a : args) {
-      if (a.startsWith(prefix)) {
-        return Long.parseLong(a.substring(prefix.length()));
-      }
-    }
-    return otherwise;
+    String v = value(args, prefix);
+    return v == null ? otherwise : Long.parseLong(v);
   }
 
   /**
@@ -185,17 +194,13 @@ public final class SchedulerBench {
    * {@code otherwise}.
    */
   static int[] sizes(String[] args, String prefix, int[] otherwise) {
-    for (String a : args) {
-      if (a.startsWith(prefix)) {
-        if (a.length() == prefix.length()) {
-          return new int[0]; // none
-        }
-        return Arrays.stream(a.substring(prefix.length()).split(","))
-            .mapToInt(Integer::parseInt)
-            .toArray();
-      }
+    String v = value(args, prefix);
+    if (v == null) {
+      return otherwise;
     }
-    return otherwise;
+    return v.isEmpty()
+        ? new int[0] // none
+        : Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
   /**
@@ -209,11 +214,7 @@ public final class SchedulerBench {
     // pooled connection; that is set-up, not what is measured
     out.add("-Dquarkus.datasource.jdbc.acquisition-timeout=60S");
     // --scheduler-opt=-Dkiln.scheduler.report-batch-size=100: a setting to compare
-    for (String a : args) {
-      if (a.startsWith("--scheduler-opt=")) {
-        out.add(a.substring("--scheduler-opt=".length()));
-      }
-    }
+    out.addAll(values(args, "--scheduler-opt="));
     if (profile) {
       out.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr);
       System.out.println("bench: profiling the scheduler into " + jfr);

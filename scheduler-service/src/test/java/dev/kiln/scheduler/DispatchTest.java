@@ -361,7 +361,7 @@ class DispatchTest {
                 .map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(","))
             + ")");
-    // what ended earlier counts for nothing: completed requests of the full worker
+    // what ended earlier counts for nothing: completed requests of the idle worker
     exec(
         "INSERT INTO work_request (workspace, created_by, status, result, task_type, task_name,"
             + " task_data, configured_task_data, dynamic_task_data, tag_class_id, worker_id)"
