@@ -316,13 +316,17 @@ public final class SchedulerBench {
           ResultSet rs =
               st.executeQuery(
                   "SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ',"
-                      + " 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC"
+                      + " 'g'), 150), total_plan_time FROM pg_stat_statements"
+                      + " ORDER BY total_exec_time + total_plan_time DESC"
                       + " LIMIT 15")) {
-        System.out.println("bench:   PostgreSQL time per assignment by statement (--pg-stats):");
+        System.out.println(
+            "bench:   PostgreSQL time per assignment by statement, executing + planning"
+                + " (--pg-stats):");
         while (rs.next()) {
           System.out.printf(
-              "bench:   %7.3f ms %8d calls %8d rows  %s%n",
+              "bench:   %7.3f + %5.3f ms %8d calls %8d rows  %s%n",
               rs.getDouble(2) / Math.max(1, assignments),
+              rs.getDouble(5) / Math.max(1, assignments),
               rs.getLong(1),
               rs.getLong(3),
               rs.getString(4));

@@ -42,6 +42,7 @@ final class LocalPostgres implements AutoCloseable {
     if ("1".equals(System.getenv("KILN_PG_STATEMENT_STATS"))) {
       // the bench's --pg-stats: which statements the time goes to
       builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+      builder.setServerConfig("pg_stat_statements.track_planning", "on");
     }
     EmbeddedPostgres pg = builder.start();
     LocalPostgres local = new LocalPostgres(pg);

@@ -57,6 +57,7 @@ public class DispatchService {
   @Inject WorkRequestRepository repository;
   @Inject WorkRequestService workRequests;
   @Inject WorkerRepository workers;
+  @Inject dev.kiln.scheduler.repository.QueryPlans plans;
   @Inject TagIndex tags;
   @Inject SchedulerConfig config;
   @Inject MeterRegistry registry;
@@ -87,6 +88,7 @@ public class DispatchService {
   public Completed completeAndClaim(
       List<WorkRequestService.Report> reports, java.util.function.LongPredicate connectedHere) {
     long started = System.nanoTime();
+    plans.genericForThisTransaction(); // the reports' statements and the claim's
     List<WorkRequestService.Reported> outcomes = workRequests.completeAll(reports);
     long completed = System.nanoTime();
     java.util.Set<Long> free = new java.util.TreeSet<>();
@@ -96,7 +98,7 @@ public class DispatchService {
       }
     }
     // a reporting worker a dispatch pass holds is left to it (and offered again after the commit)
-    Round round = claimFor(free, Integer.MAX_VALUE, true);
+    Round round = claim(free, Integer.MAX_VALUE, true);
     // where a batch spends its time (before the commit), for the benchmark and the dashboards
     registry.timer("kiln_report_batch_complete").record(completed - started, TimeUnit.NANOSECONDS);
     registry
@@ -122,6 +124,15 @@ public class DispatchService {
    */
   @Transactional
   public Round claimFor(Collection<Long> workerIds, int maxPerWorker, boolean skipLocked) {
+    if (workerIds.isEmpty()) {
+      return new Round(List.of(), java.util.Set.of());
+    }
+    plans.genericForThisTransaction();
+    return claim(workerIds, maxPerWorker, skipLocked);
+  }
+
+  /** {@link #claimFor(Collection, int, boolean)} in a transaction that plans generically. */
+  private Round claim(Collection<Long> workerIds, int maxPerWorker, boolean skipLocked) {
     if (workerIds.isEmpty()) {
       return new Round(List.of(), java.util.Set.of());
     }
