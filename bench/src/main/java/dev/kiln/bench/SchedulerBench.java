@@ -255,6 +255,7 @@ public final class SchedulerBench {
           exec(pgStats, "SELECT pg_stat_statements_reset()");
         }
         long start = fleet.assigned.get();
+        Batches batches0 = Batches.read(port);
         Cpu cpu0 = cpu();
         double jit0 = ProcCpu.compilerSeconds(schedulerPid);
         long t0 = System.nanoTime();
@@ -268,10 +269,11 @@ public final class SchedulerBench {
         Cpu cpu1 = cpu();
         lastCpu =
             String.format(
-                "cpu/assignment: scheduler %.3f ms (JIT %.3f), postgres %.3f ms; load %s",
+                "cpu/assignment: scheduler %.3f ms (JIT %.3f), postgres %.3f ms; %s; load %s",
                 (cpu1.scheduler - cpu0.scheduler) * 1e3 / Math.max(1, done),
                 (ProcCpu.compilerSeconds(schedulerPid) - jit0) * 1e3 / Math.max(1, done),
                 (cpu1.postgres - cpu0.postgres) * 1e3 / Math.max(1, done),
+                Batches.read(port).since(batches0, seconds),
                 loadAverage());
         if (pgStats != null) {
           printStatementStats(done);
@@ -631,14 +633,7 @@ public final class SchedulerBench {
   /** Prints the dispatch pass and completion figures the scheduler exposes. */
   static void metrics(int port) {
     try {
-      java.net.http.HttpResponse<String> r =
-          java.net.http.HttpClient.newHttpClient()
-              .send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
-      for (String line : r.body().split("\n")) {
+      for (String line : scrape(port)) {
         if (line.matches("^kiln_dispatch_(claim|push)_seconds_(count|sum|max).*")
             || line.matches("^kiln_dispatch_pass_(workers|assigned)_(count|sum|max).*")
             || line.matches("^kiln_report_batch_\\w+_(count|sum|max).*")) {
@@ -647,6 +642,53 @@ public final class SchedulerBench {
       }
     } catch (Exception e) {
       System.out.println("bench: no metrics: " + e);
+    }
+  }
+
+  /** The scheduler's Prometheus metrics, a line each. */
+  static String[] scrape(int port) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body()
+        .split("\n");
+  }
+
+  /** The report batches' totals so far: how many, how many reports, seconds in transactions. */
+  record Batches(double batches, double reports, double seconds) {
+
+    static Batches read(int port) {
+      Map<String, Double> v = new java.util.HashMap<>();
+      try {
+        for (String line : scrape(port)) {
+          if (line.startsWith("kiln_report_batch_reports_")
+              || line.startsWith("kiln_report_batch_transaction_seconds_")) {
+            String[] nameAndValue = line.split("\\{|\\s+");
+            v.put(nameAndValue[0], Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+          }
+        }
+      } catch (Exception e) {
+        return new Batches(Double.NaN, Double.NaN, Double.NaN);
+      }
+      return new Batches(
+          v.getOrDefault("kiln_report_batch_reports_count", Double.NaN),
+          v.getOrDefault("kiln_report_batch_reports_sum", Double.NaN),
+          v.getOrDefault("kiln_report_batch_transaction_seconds_sum", Double.NaN));
+    }
+
+    /** What the batches between {@code before} and this did in {@code seconds} of wall time. */
+    String since(Batches before, double wall) {
+      double n = batches - before.batches;
+      return String.format(
+          "report batches: %.0f/s of %.1f reports, %.2f ms in the transaction (%.0f %% of the"
+              + " time)",
+          n / wall,
+          (reports - before.reports) / Math.max(1, n),
+          (seconds - before.seconds) * 1e3 / Math.max(1, n),
+          (seconds - before.seconds) * 100 / wall);
     }
   }
 

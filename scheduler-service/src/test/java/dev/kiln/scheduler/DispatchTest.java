@@ -69,6 +69,8 @@ class DispatchTest {
   @Inject dev.kiln.scheduler.service.TagIndex tags;
   @Inject dev.kiln.scheduler.service.DispatchMetrics metrics;
   @Inject io.micrometer.core.instrument.MeterRegistry registry;
+  @Inject dev.kiln.scheduler.repository.QueryPlans plans;
+  @Inject jakarta.persistence.EntityManager em;
 
   ManagedChannel channel;
   final List<Agent> agents = new ArrayList<>();
@@ -90,6 +92,32 @@ class DispatchTest {
     Agent a = Agent.connect(channel, "dispatch-" + UUID.randomUUID(), concurrency, tags);
     agents.add(a);
     return a;
+  }
+
+  @Test
+  void aSmallBatchRunsOnGenericPlansUntilItsCommitAndALargeOneLeavesThePlansToPostgres() {
+    java.util.function.IntFunction<String> modeInABatchOf =
+        size ->
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(
+                    () -> {
+                      plans.forBatchOf(size);
+                      return (String)
+                          em.createNativeQuery("SELECT current_setting('plan_cache_mode')")
+                              .getSingleResult();
+                    });
+    assertEquals("force_generic_plan", modeInABatchOf.apply(5));
+    assertEquals("auto", modeInABatchOf.apply(500));
+    // SET LOCAL: the pooled connection the small batch ran on is back to PostgreSQL's choice
+    for (int i = 0; i < 40; i++) {
+      assertEquals(
+          "auto",
+          io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+              .call(
+                  () ->
+                      em.createNativeQuery("SELECT current_setting('plan_cache_mode')")
+                          .getSingleResult()));
+    }
   }
 
   @Test

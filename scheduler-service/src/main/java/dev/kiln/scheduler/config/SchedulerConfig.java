@@ -27,6 +27,13 @@ public interface SchedulerConfig {
   @WithDefault("24h")
   Duration artifactTokenValidity();
 
+  /**
+   * Whether the report batches and claims run on PostgreSQL's generic plans ({@link
+   * dev.kiln.scheduler.repository.QueryPlans}); false leaves the choice to PostgreSQL, to compare.
+   */
+  @WithDefault("true")
+  boolean genericPlans();
+
   /** Fallback period of the dispatch loop when nothing wakes it. */
   @WithDefault("1s")
   Duration dispatchInterval();

@@ -88,7 +88,7 @@ public class DispatchService {
   public Completed completeAndClaim(
       List<WorkRequestService.Report> reports, java.util.function.LongPredicate connectedHere) {
     long started = System.nanoTime();
-    plans.genericForThisTransaction(); // the reports' statements and the claim's
+    plans.forBatchOf(reports.size()); // the reports' statements and the claim's
     List<WorkRequestService.Reported> outcomes = workRequests.completeAll(reports);
     long completed = System.nanoTime();
     java.util.Set<Long> free = new java.util.TreeSet<>();
@@ -127,7 +127,7 @@ public class DispatchService {
     if (workerIds.isEmpty()) {
       return new Round(List.of(), java.util.Set.of());
     }
-    plans.genericForThisTransaction();
+    plans.forBatchOf(workerIds.size());
     return claim(workerIds, maxPerWorker, skipLocked);
   }
 
