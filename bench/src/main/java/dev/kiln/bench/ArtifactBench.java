@@ -95,7 +95,7 @@ public final class ArtifactBench {
         System.out.println(
             "bench: client: "
                 + (javaClient
-                    ? "FileHttpClient (sendfile up, 4 MiB reads down, fsync of the copy)"
+                    ? "FileHttpClient (sendfile up, 256 KiB reads down, fsync of the copy)"
                     : "curl (then sync of the downloaded copy)"));
 
         // Rounds of cp, upload, download interleaved, so that the machine's noise hits all

@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * The benchmark's HTTP/1.1 client for one file, one request per connection: an upload sends the
  * file from the page cache to the socket with {@code sendfile} ({@link FileChannel#transferTo}), a
- * download reads the body into a 4 MiB direct buffer and writes it to the file, flushing what it
+ * download reads the body into a 256 KiB direct buffer and writes it to the file, flushing what it
  * wrote every 32 MiB on another thread meanwhile (as the service does with an upload), then fsyncs
  * it, so the copy is on disk when it returns. curl writes what it receives in 16 KiB pieces and
  * spends more CPU on a download than the service does; this client copies no byte in user space, so

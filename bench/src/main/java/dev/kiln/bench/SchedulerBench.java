@@ -358,21 +358,19 @@ public final class SchedulerBench {
     /** p50, p99 (ms) and the number of samples. */
     double[] latency(int workers, int perSecond, Duration window) throws Exception {
       reset();
-      Map<Long, Long> createdAt = new ConcurrentHashMap<>();
-      // an assignment may arrive before its INSERT returned its id: kept here until it does (it
-      // was dropped before, and those were the fastest)
-      Map<Long, Long> arrivedFirst = new ConcurrentHashMap<>();
+      // an assignment may arrive before its INSERT returned its id: whichever of the two comes
+      // first leaves its time here, the second takes it (atomically per id: with two maps, an
+      // arrival that raced the INSERT's bookkeeping was lost, and counted as never arrived)
+      Map<Long, Long> firstSeen = new ConcurrentHashMap<>();
       List<Double> samples = java.util.Collections.synchronizedList(new ArrayList<>());
       try (Fleet fleet =
           Fleet.connect(
               port,
               workers,
               (id, arrived) -> {
-                Long t = createdAt.remove(id);
-                if (t != null) {
-                  samples.add((arrived - t) / 1e6);
-                } else {
-                  arrivedFirst.put(id, arrived);
+                Long created = meet(firstSeen, id, arrived);
+                if (created != null) {
+                  samples.add((arrived - created) / 1e6);
                 }
               })) {
         Thread.sleep(500);
@@ -387,14 +385,9 @@ public final class SchedulerBench {
               while (r.next()) {
                 long id = r.getLong(1);
                 inserted++;
-                Long arrived = arrivedFirst.remove(id);
+                // the time before the INSERT: the latency includes it
+                Long arrived = meet(firstSeen, id, before);
                 if (arrived != null) {
-                  samples.add((arrived - before) / 1e6);
-                  continue;
-                }
-                createdAt.put(id, before); // before the INSERT: the latency includes it
-                arrived = arrivedFirst.remove(id); // it arrived between the two looks
-                if (arrived != null && createdAt.remove(id) != null) {
                   samples.add((arrived - before) / 1e6);
                 }
               }
@@ -425,6 +418,24 @@ public final class SchedulerBench {
         v[Math.min(v.length - 1, (int) (v.length * 0.99))],
         samples.size()
       };
+    }
+
+    /**
+     * Records {@code nanos} for {@code id} if it is the first of its two events (created, arrived)
+     * and returns null; else returns the other event's time and forgets the id.
+     */
+    static Long meet(Map<Long, Long> firstSeen, long id, long nanos) {
+      Long[] other = new Long[1];
+      firstSeen.compute(
+          id,
+          (k, v) -> {
+            if (v == null) {
+              return nanos;
+            }
+            other[0] = v;
+            return null;
+          });
+      return other[0];
     }
 
     void reset() throws SQLException {
