@@ -156,7 +156,9 @@ public final class SchedulerBench {
             latency[0], latency[1], (long) latency[2], bench.lastInserted);
         System.out.println("bench: scheduler metrics after the run:");
         metrics(port);
-        double slowest = rates.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        // no size measured (--pending= --fleets=): NaN, as the headline, not a ratio of 0
+        double slowest =
+            rates.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
         double fastest = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         System.out.println(
             "bench: scheduler log " + scheduler.log() + "; load average at end " + loadAverage());
