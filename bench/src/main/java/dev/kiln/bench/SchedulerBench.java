@@ -679,8 +679,8 @@ public final class SchedulerBench {
         for (String line : scrape(port)) {
           if (line.startsWith("kiln_report_batch_reports_")
               || line.startsWith("kiln_report_batch_transaction_seconds_")) {
-            String[] nameAndValue = line.split("\\{|\\s+");
-            v.put(nameAndValue[0], Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            String name = line.split("[{ ]", 2)[0]; // the labels, if any, left out
+            v.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
           }
         }
       } catch (Exception e) {

@@ -16,8 +16,9 @@ import org.hibernate.Session;
  * the generic one for the few elements of a small batch. Planning the propagation's recursive query
  * took 4.6 ms and the claim's 1.4 ms, per batch of five reports: more than executing the whole
  * batch (measured with {@code bench/scheduler.sh --pg-stats}, 10 agents). Their plans do not depend
- * on the arrays' contents (every status they test is a literal, so partial indexes still match), so
- * one generic plan, made once per connection and statement, serves them all.
+ * on the arrays' contents: they find their rows through the arrays of ids (primary keys) or through
+ * literal conditions (the partial indexes' statuses), a status given as a parameter only filtering
+ * rows found so, so one generic plan, made once per connection and statement, serves them all.
  *
  * <p>Only small batches take it: the generic plan is made for arrays of unknown length, and with
  * hundreds of elements it ran slower than planning anew (a batch of 500 reports: 107 ms in the
@@ -37,8 +38,9 @@ public class QueryPlans {
   /**
    * When a batch of {@code size} items is small, the rest of this transaction runs its prepared
    * statements on their generic plans ({@code SET LOCAL}: the connection is back to PostgreSQL's
-   * own choice after the commit). Only for transactions whose statements test no status or other
-   * skewed value through a parameter. Nothing when {@code kiln.scheduler.generic-plans} is false.
+   * own choice after the commit). Only for transactions whose statements find their rows by arrays
+   * of ids or by literal conditions, not through a parameter whose value decides the index. Nothing
+   * when {@code kiln.scheduler.generic-plans} is false.
    */
   public void forBatchOf(int size) {
     if (!config.genericPlans() || size > SMALL_BATCH) {

@@ -5,6 +5,7 @@ import dev.kiln.scheduler.config.SchedulerConfig;
 import dev.kiln.scheduler.domain.DispatchPlanner;
 import dev.kiln.scheduler.domain.WorkerClass;
 import dev.kiln.scheduler.domain.WorkerKind;
+import dev.kiln.scheduler.repository.QueryPlans;
 import dev.kiln.scheduler.repository.WorkRequestRepository;
 import dev.kiln.scheduler.repository.WorkerRepository;
 import dev.kiln.task.TaskJson;
@@ -57,7 +58,7 @@ public class DispatchService {
   @Inject WorkRequestRepository repository;
   @Inject WorkRequestService workRequests;
   @Inject WorkerRepository workers;
-  @Inject dev.kiln.scheduler.repository.QueryPlans plans;
+  @Inject QueryPlans plans;
   @Inject TagIndex tags;
   @Inject SchedulerConfig config;
   @Inject MeterRegistry registry;
@@ -124,14 +125,16 @@ public class DispatchService {
    */
   @Transactional
   public Round claimFor(Collection<Long> workerIds, int maxPerWorker, boolean skipLocked) {
-    if (workerIds.isEmpty()) {
-      return new Round(List.of(), java.util.Set.of());
+    if (!workerIds.isEmpty()) {
+      plans.forBatchOf(workerIds.size());
     }
-    plans.forBatchOf(workerIds.size());
     return claim(workerIds, maxPerWorker, skipLocked);
   }
 
-  /** {@link #claimFor(Collection, int, boolean)} in a transaction that plans generically. */
+  /**
+   * {@link #claimFor(Collection, int, boolean)} in the caller's transaction, planned as the caller
+   * chose ({@link QueryPlans#forBatchOf}).
+   */
   private Round claim(Collection<Long> workerIds, int maxPerWorker, boolean skipLocked) {
     if (workerIds.isEmpty()) {
       return new Round(List.of(), java.util.Set.of());
