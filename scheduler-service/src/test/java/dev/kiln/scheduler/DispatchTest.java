@@ -6,7 +6,9 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.scheduler.v1.AgentMessage;
 import dev.kiln.api.scheduler.v1.Assignment;
@@ -117,6 +119,64 @@ class DispatchTest {
                   () ->
                       em.createNativeQuery("SELECT current_setting('plan_cache_mode')")
                           .getSingleResult()));
+    }
+  }
+
+  @Inject dev.kiln.scheduler.repository.WorkRequestRepository workRequestRepository;
+  @Inject dev.kiln.scheduler.repository.LifecycleRepository lifecycleRepository;
+
+  @Test
+  void aReportBatchTakesItsRootLocksBeforeItLocksAnyRow() throws Exception {
+    // no agent connects: the request stays pending, its row free
+    long id = pending(klass(List.of(sys(NOOP)), List.of()), 0, 1, null).get(0);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<?> holder =
+          threads.submit(
+              () ->
+                  io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                      .run(
+                          () -> {
+                            lifecycleRepository.lockRootsOf(List.of(id)); // a lifecycle change
+                            held.countDown();
+                            try {
+                              release.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                              Thread.currentThread().interrupt();
+                            }
+                          }));
+      assertTrue(held.await(10, TimeUnit.SECONDS));
+      java.util.concurrent.Future<Map<Long, ?>> batch =
+          threads.submit(
+              () ->
+                  io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                      .call(() -> workRequestRepository.lockForReports(new Long[] {id})));
+      // the batch waits for the root lock...
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (queryLong("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+          == 0) {
+        assertTrue(System.nanoTime() < deadline, "the batch never waited for the root lock");
+        Thread.sleep(20);
+      }
+      assertFalse(batch.isDone());
+      // ...holding no row lock meanwhile (a row locked first could deadlock with the root's holder)
+      try (Connection c = db.getConnection();
+          PreparedStatement s =
+              c.prepareStatement("SELECT id FROM work_request WHERE id = ? FOR UPDATE NOWAIT")) {
+        s.setLong(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          assertTrue(r.next());
+        }
+      }
+      release.countDown();
+      holder.get(10, TimeUnit.SECONDS);
+      assertEquals(java.util.Set.of(id), batch.get(10, TimeUnit.SECONDS).keySet());
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
     }
   }
 

@@ -20,7 +20,7 @@ import java.util.Optional;
 public class LifecycleRepository {
 
   /** Advisory lock class of a root workflow (first key of the two-key form). */
-  private static final int ROOT_LOCK_CLASS = 1262;
+  static final int ROOT_LOCK_CLASS = 1262;
 
   /** Advisory lock of the lifecycle router: one replica routes at a time. */
   private static final long ROUTER_LOCK = 0x6b696c6e726f7574L;
@@ -554,25 +554,45 @@ public class LifecycleRepository {
   }
 
   /**
-   * Completes these running work requests, each with its result and output data (JSON), in one
-   * statement; one no longer running is left alone.
+   * What {@link #completeRunning} changed.
+   *
+   * @param changed the completed work requests
+   * @param propagating those of them with a parent or with dependents: what can unblock, abort or
+   *     complete anything else (the others end alone: a standalone request, say)
    */
-  public List<Changed> completeRunning(Long[] ids, String[] results, String[] outputsJson) {
+  public record Completion(List<Changed> changed, List<Long> propagating) {}
+
+  /**
+   * Completes these running work requests, each with its result and output data (JSON), in one
+   * statement; one no longer running is left alone. Whether each has a parent or dependents is read
+   * in the same statement; the caller holds the root locks, under which edges are added.
+   */
+  public Completion completeRunning(Long[] ids, String[] results, String[] outputsJson) {
     if (ids.length == 0) {
-      return List.of();
+      return new Completion(List.of(), List.of());
     }
-    return changed(
+    List<?> rows =
         em.createNativeQuery(
                 "UPDATE work_request w SET status = 'completed', result = u.reported_result,"
                     + " completed_at = now(), lease_expires_at = NULL,"
                     + " output_data = CAST(u.reported_output AS jsonb)"
                     + " FROM unnest(?1, ?2, ?3) AS u(reported_id, reported_result, reported_output)"
                     + " WHERE w.id = u.reported_id AND w.status = 'running'"
-                    + CHANGED_COLUMNS)
+                    + CHANGED_COLUMNS
+                    + ", w.parent_id IS NOT NULL OR EXISTS (SELECT 1"
+                    + "   FROM work_request_dependency e WHERE e.depends_on_id = w.id)")
             .setParameter(1, ids)
             .setParameter(2, results)
             .setParameter(3, outputsJson)
-            .getResultList());
+            .getResultList();
+    List<Long> propagating = new ArrayList<>();
+    for (Object o : rows) {
+      Object[] r = (Object[]) o;
+      if (Boolean.TRUE.equals(r[11])) {
+        propagating.add(((Number) r[0]).longValue());
+      }
+    }
+    return new Completion(changed(rows), propagating);
   }
 
   public int setPriorityAdjustment(long id, int adjustment) {

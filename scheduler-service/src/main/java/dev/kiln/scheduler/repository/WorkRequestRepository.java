@@ -156,15 +156,26 @@ public class WorkRequestRepository implements PanacheRepository<WorkRequestEntit
   public record Reported(
       long id, String status, String result, Long workerId, int attempt, String taskType) {}
 
-  /** These work requests' report state, their rows locked in id order (one statement). */
+  /**
+   * These work requests' report state, their root workflows locked first ({@link
+   * LifecycleRepository#lockRootsOf}, as every lifecycle change) and then their rows, in id order:
+   * one statement, one round trip. The roots' locks are a one-time condition of the row scan, so
+   * they are all held before the first row is locked.
+   */
   @SuppressWarnings("unchecked")
   public java.util.Map<Long, Reported> lockForReports(Long[] ids) {
     List<Object[]> rows =
         getEntityManager()
             .createNativeQuery(
-                "SELECT id, status, result, worker_id, attempt, task_type FROM work_request"
-                    + " WHERE id = ANY(?1) ORDER BY id FOR UPDATE")
+                "WITH roots AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(?2,"
+                    + "   (r % 2147483647)::int)) AS locked"
+                    + "   FROM (SELECT DISTINCT coalesce(root_id, id) AS r FROM work_request"
+                    + "     WHERE id = ANY(?1) ORDER BY r) AS x)"
+                    + " SELECT id, status, result, worker_id, attempt, task_type FROM work_request"
+                    + " WHERE id = ANY(?1) AND (SELECT locked FROM roots) >= 0"
+                    + " ORDER BY id FOR UPDATE")
             .setParameter(1, ids)
+            .setParameter(2, LifecycleRepository.ROOT_LOCK_CLASS)
             .getResultList();
     java.util.Map<Long, Reported> out = new java.util.HashMap<>();
     for (Object[] r : rows) {

@@ -179,8 +179,8 @@ public class WorkRequestService {
     Map<String, WorkerRepository.TokenOwner> owners = workers.byTokenHashes(hashes);
     Long[] ids =
         reports.stream().map(Report::workRequestId).distinct().sorted().toArray(Long[]::new);
-    // The root workflows' locks first, as every lifecycle change: dependents are decided below.
-    lifecycleRepository.lockRootsOf(List.of(ids));
+    // The root workflows' locks first, as every lifecycle change (dependents are decided below),
+    // then the rows: one statement
     Map<Long, WorkRequestRepository.Reported> rows = repository.lockForReports(ids);
     Map<Long, String> accepted = new java.util.LinkedHashMap<>();
     Map<Long, Map<String, Object>> outputs = new java.util.HashMap<>();
@@ -240,10 +240,12 @@ public class WorkRequestService {
     for (int i = 0; i < done.length; i++) {
       outputJson[i] = json(outputs.get(done[i]));
     }
-    List<LifecycleRepository.Changed> changed =
+    LifecycleRepository.Completion completion =
         lifecycleRepository.completeRunning(done, results, outputJson);
+    List<LifecycleRepository.Changed> changed = completion.changed();
     events.completedAll(changed, outputs);
-    lifecycle.finished(List.of(done));
+    // only what has a parent or dependents can change anything else: the others cost no query
+    lifecycle.finished(completion.propagating());
     for (LifecycleRepository.Changed c : changed) {
       completedCounter(c.taskType(), c.result()).increment();
     }
